@@ -37,13 +37,15 @@ export function memorySplit(
   labelWidth = 1,
 ): DataSplit {
   const size = x.length / exampleSize;
-  if (!Number.isInteger(size)) throw new Error(`memorySplit: ${x.length} values is not a multiple of ${exampleSize}`);
+  if (!Number.isInteger(size))
+    throw new Error(`memorySplit: ${x.length} values is not a multiple of ${exampleSize}`);
   if (y.length !== size * labelWidth)
     throw new Error(`memorySplit: ${y.length} labels for ${size} examples × ${labelWidth}`);
   return {
     size,
     async *batches(batchSize: number, options: BatchOptions = {}): AsyncIterable<Batch> {
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
       const order = options.shuffle ? permutation(size, options.seed ?? 0) : null;
       for (let start = 0; start < size; start += batchSize) {
         const n = Math.min(batchSize, size - start);
@@ -57,7 +59,8 @@ export function memorySplit(
           continue;
         }
         const bx = new Float32Array(n * exampleSize);
-        const by = y instanceof Int32Array ? new Int32Array(n * labelWidth) : new Float32Array(n * labelWidth);
+        const by =
+          y instanceof Int32Array ? new Int32Array(n * labelWidth) : new Float32Array(n * labelWidth);
         for (let i = 0; i < n; i++) {
           const src = order[start + i]!;
           bx.set(x.subarray(src * exampleSize, (src + 1) * exampleSize), i * exampleSize);

@@ -2,7 +2,13 @@
  * The contract between datasets and the trainer. Images are NHWC float32, already normalised;
  * labels are class indices (multiclass) or 0/1 per label (multilabel).
  */
-export type DatasetKind = 'MNIST' | 'FASHION_MNIST' | 'SYNTHETIC_DOMAIN' | 'DOMAINNET' | 'CHEXPERT' | 'IMAGE_FOLDER';
+export type DatasetKind =
+  | 'MNIST'
+  | 'FASHION_MNIST'
+  | 'SYNTHETIC_DOMAIN'
+  | 'DOMAINNET'
+  | 'CHEXPERT'
+  | 'IMAGE_FOLDER';
 export type Task = 'MULTICLASS' | 'MULTILABEL';
 
 export interface DatasetInfo {
