@@ -1,0 +1,16 @@
+/** Datasets: the contract the trainer consumes (types.ts) and every source Basin can train on. */
+
+export { type LazySplitSource, lazySplit } from './lazy';
+export { memoryDataset, memorySplit, mulberry32, permutation } from './memory';
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_NORMALIZATION,
+  fashionMnistDataset,
+  loadNpmMnist,
+  MNIST_NORMALIZATION,
+  mnistDataset,
+  type NpmMnistKind,
+  type NpmMnistOptions,
+  npmMnistDataset,
+} from './mnist';
+export type { Batch, BatchOptions, DataSplit, Dataset, DatasetInfo, DatasetKind, Task } from './types';
