@@ -1,5 +1,6 @@
 /** Datasets: the contract the trainer consumes (types.ts) and every source Basin can train on. */
 
+export { applyShuffleMap, blockShuffled, blockShuffleMap } from './block-shuffle';
 export { type LazySplitSource, lazySplit } from './lazy';
 export { memoryDataset, memorySplit, mulberry32, permutation } from './memory';
 export {
@@ -13,4 +14,11 @@ export {
   type NpmMnistOptions,
   npmMnistDataset,
 } from './mnist';
+export {
+  DATASET_KINDS,
+  type DatasetSpec,
+  datasetAvailable,
+  datasetUnavailableReason,
+  openDataset,
+} from './registry';
 export type { Batch, BatchOptions, DataSplit, Dataset, DatasetInfo, DatasetKind, Task } from './types';

@@ -1,0 +1,98 @@
+import { blockShuffled } from './block-shuffle';
+import { npmMnistDataset, npmMnistDir } from './mnist';
+import type { Dataset, DatasetKind } from './types';
+
+/** Every kind {@link openDataset} knows. */
+export const DATASET_KINDS: readonly DatasetKind[] = [
+  'MNIST',
+  'FASHION_MNIST',
+  'SYNTHETIC_DOMAIN',
+  'DOMAINNET',
+  'CHEXPERT',
+  'IMAGE_FOLDER',
+];
+
+/**
+ * What a run asks for. Fields a kind does not use are ignored; sizes default per kind (see each loader).
+ */
+export interface DatasetSpec {
+  /** One of {@link DATASET_KINDS} (a string, as it arrives from GraphQL or a job payload). */
+  kind: DatasetKind | string;
+  /** Domain of a multi-domain source: DomainNet's `clipart`…, synthetic `photo`…. Required for those two. */
+  domain?: string | null;
+  /** Directory of a dataset read from disk (DomainNet, CheXpert, ImageFolder). Required for those. */
+  root?: string | null;
+  /** Training examples. Default: the loader's (all of them for disk sets). */
+  trainSize?: number | null;
+  /** Test examples. Default: the loader's. */
+  testSize?: number | null;
+  /** Image side in pixels. Default: 28 for MNIST-like, 32 otherwise. */
+  side?: number | null;
+  /** 1 or 3. Default: 1 for MNIST-like and CheXpert, 3 otherwise. */
+  channels?: 1 | 3 | null;
+  /** The run's seed: draws the block-shuffle permutation. Default 0. */
+  seed?: number | null;
+  /** Picks subsets and synthetic examples; kept apart from `seed` so runs share data. Default 0. */
+  dataSeed?: number | null;
+  /** null/undefined: no shuffle; 0: pixel shuffle "*"; b > 0: b×b block shuffle (b divides the side). */
+  blockSize?: number | null;
+}
+
+function opt<T>(v: T | null | undefined): T | undefined {
+  return v === null ? undefined : v;
+}
+
+function checkKind(kind: string): DatasetKind {
+  if (!(DATASET_KINDS as readonly string[]).includes(kind))
+    throw new Error(`unknown dataset kind '${kind}' (expected one of ${DATASET_KINDS.join(', ')})`);
+  return kind as DatasetKind;
+}
+
+/**
+ * Opens the dataset a spec names, block-shuffled when `blockSize` is set. Throws a clear error for an unknown
+ * kind, a missing root or domain, or bad sizes.
+ */
+export async function openDataset(spec: DatasetSpec): Promise<Dataset> {
+  const kind = checkKind(spec.kind);
+  let base: Dataset;
+  switch (kind) {
+    case 'MNIST':
+    case 'FASHION_MNIST':
+      base = await npmMnistDataset(kind, {
+        trainSize: opt(spec.trainSize),
+        testSize: opt(spec.testSize),
+        side: opt(spec.side),
+        channels: opt(spec.channels),
+        dataSeed: opt(spec.dataSeed),
+      });
+      break;
+    default:
+      throw new Error(`dataset kind '${kind}' is not available yet`);
+  }
+  return blockShuffled(base, spec.blockSize, spec.seed ?? 0);
+}
+
+/**
+ * Why this machine cannot serve a spec (package not installed, root or domain missing), or null when it can.
+ * Cheap: checks presence, decodes nothing.
+ */
+export async function datasetUnavailableReason(spec: DatasetSpec): Promise<string | null> {
+  try {
+    const kind = checkKind(spec.kind);
+    switch (kind) {
+      case 'MNIST':
+      case 'FASHION_MNIST':
+        npmMnistDir(kind);
+        return null;
+      default:
+        return `dataset kind '${kind}' is not available yet`;
+    }
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Whether this machine can serve a spec: a runner only claims jobs whose dataset is present. */
+export async function datasetAvailable(spec: DatasetSpec): Promise<boolean> {
+  return (await datasetUnavailableReason(spec)) === null;
+}
