@@ -1,1 +1,27 @@
-export {};
+export {
+  type DatabaseTarget,
+  DEFAULT_BASIN_HOME,
+  parseDatabaseUrl,
+  resolveBasinHome,
+  resolveDatabaseTarget,
+} from './config';
+export { type ConnectOptions, connect, isEmbeddedUrl, type Sql } from './connect';
+export { type Database, type OpenOptions, openDatabase } from './database';
+export { type EmbeddedDatabase, type EmbeddedOptions, startEmbedded } from './embedded';
+export { ConfigError, MigrationError } from './errors';
+export { jobQueueOptions, migrateJobQueue } from './jobs';
+export {
+  type DownsampleOptions,
+  downsampleMetric,
+  downsampleMetrics,
+  ingestMetrics,
+  type MetricBucket,
+  MetricInputError,
+  type MetricPoint,
+  metricKeyIds,
+  rawMetric,
+  runMetricKeys,
+  truncateMetricsAfter,
+} from './metrics';
+export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, type Migration, migrate } from './migrate';
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './testing';

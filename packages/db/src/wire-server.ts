@@ -1,0 +1,167 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * Serves one PGlite over the PostgreSQL wire protocol to many client connections.
+ *
+ * @remarks Written here because `@electric-sql/pglite-socket` 0.2 interleaves clients message by message: with two
+ * postgres.js pools, connection B's Parse can land between A's Parse and Bind ("bind message supplies 2 parameters,
+ * but prepared statement "" requires 0"). PGlite has ONE backend, so a client's exchange must run as a unit.
+ * This server cuts each client's byte stream into exchanges that end at Sync or a simple Query, and runs each
+ * exchange whole under one lock. While a client's transaction is open (ReadyForQuery status T or E) the lock stays
+ * with that client, so transactions serialise exactly as they would with row locks held on a real server.
+ * Not supported: COPY (the client gets PGlite's own error), cancel requests (ignored), LISTEN/NOTIFY across
+ * connections (a PGlite limit, DESIGN.md §5).
+ */
+export class WireServer {
+  private server: Server | null = null;
+  private holder: number | null = null;
+  private waiters: Array<{ conn: number; wake: () => void }> = [];
+  private nextConn = 1;
+  private sockets = new Set<Socket>();
+
+  constructor(private readonly db: PGlite) {}
+
+  /** Listens on 127.0.0.1:`port` (0 = any free port); resolves to the port. */
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address !== 'object') throw new Error('wire server has no address');
+    return address.port;
+  }
+
+  /** Closes every client connection and the listener. */
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async acquire(conn: number): Promise<void> {
+    if (this.holder === null || this.holder === conn) {
+      this.holder = conn;
+      return;
+    }
+    await new Promise<void>((wake) => this.waiters.push({ conn, wake }));
+    this.holder = conn;
+  }
+
+  private release(conn: number): void {
+    if (this.holder !== conn) return;
+    this.holder = null;
+    const next = this.waiters.shift();
+    if (next) {
+      this.holder = next.conn;
+      next.wake();
+    }
+  }
+
+  private accept(socket: Socket): void {
+    const conn = this.nextConn++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let buffer: Buffer = Buffer.alloc(0);
+    let started = false;
+    let pending: Buffer[] = [];
+    let chain = Promise.resolve();
+    let closed = false;
+
+    const run = (exchange: Buffer, ends: boolean) =>
+      (chain = chain.then(async () => {
+        if (closed) return;
+        await this.acquire(conn);
+        try {
+          const out = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(exchange)));
+          if (!closed && out.length > 0) socket.write(out);
+          // Keep the backend while mid-exchange (Flush) or inside a transaction.
+          const status = lastReadyStatus(out);
+          if (ends && status === 'I') this.release(conn);
+          else if (ends && status === null && !this.db.isInTransaction()) this.release(conn);
+        } catch (err) {
+          this.release(conn);
+          socket.destroy(err as Error);
+        }
+      }));
+
+    const onData = (chunk: Buffer) => {
+      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+      for (;;) {
+        if (!started) {
+          if (buffer.length < 8) return;
+          const len = buffer.readInt32BE(0);
+          if (buffer.length < len) return;
+          const code = buffer.readInt32BE(4);
+          const msg = buffer.subarray(0, len);
+          buffer = buffer.subarray(len);
+          if (code === 80877103 || code === 80877104) {
+            socket.write('N'); // no SSL, no GSS encryption: loopback only
+            continue;
+          }
+          if (code === 80877102) {
+            socket.end(); // cancel request: not supported
+            return;
+          }
+          started = true;
+          run(Buffer.from(msg), true);
+          continue;
+        }
+        if (buffer.length < 5) return;
+        const len = buffer.readInt32BE(1) + 1;
+        if (buffer.length < len) return;
+        const type = String.fromCharCode(buffer[0]!);
+        const msg = buffer.subarray(0, len);
+        buffer = buffer.subarray(len);
+        if (type === 'X') {
+          socket.end();
+          return;
+        }
+        pending.push(Buffer.from(msg));
+        if (type === 'S' || type === 'Q' || type === 'H') {
+          const exchange = Buffer.concat(pending);
+          pending = [];
+          run(exchange, type !== 'H');
+        }
+      }
+    };
+
+    const onClose = () => {
+      if (closed) return;
+      closed = true;
+      this.sockets.delete(socket);
+      chain = chain.then(async () => {
+        if (this.holder === conn) {
+          if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => {});
+          this.release(conn);
+        } else {
+          this.waiters = this.waiters.filter((w) => w.conn !== conn);
+        }
+      });
+    };
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    socket.on('error', onClose);
+  }
+}
+
+/** Status byte of the last ReadyForQuery ('Z') in a run of backend messages: 'I', 'T', 'E', or null if none. */
+function lastReadyStatus(out: Uint8Array): string | null {
+  let status: string | null = null;
+  let i = 0;
+  while (i + 5 <= out.length) {
+    const type = out[i]!;
+    const len = ((out[i + 1]! << 24) | (out[i + 2]! << 16) | (out[i + 3]! << 8) | out[i + 4]!) >>> 0;
+    if (type === 0x5a && len === 5 && i + 5 < out.length) status = String.fromCharCode(out[i + 5]!);
+    i += 1 + len;
+  }
+  return status;
+}
