@@ -24,4 +24,4 @@ export {
   truncateMetricsAfter,
 } from './metrics';
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, type Migration, migrate } from './migrate';
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './testing';
+export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';

@@ -42,8 +42,11 @@ const keyCache = new WeakMap<Sql, Map<string, number>>();
 /** Interned ids of metric key names, creating missing ones. */
 export async function metricKeyIds(sql: Sql, names: Iterable<string>): Promise<Map<string, number>> {
   let cache = keyCache.get(sql);
-  if (!cache) keyCache.set(sql, (cache = new Map()));
-  const missing = [...new Set(names)].filter((n) => !cache.has(n));
+  if (!cache) {
+    cache = new Map();
+    keyCache.set(sql, cache);
+  }
+  const missing = [...new Set(names)].filter((n) => !cache?.has(n));
   if (missing.length > 0) {
     const rows = await sql<{ id: number; name: string }[]>`
       with ins as (

@@ -63,3 +63,25 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     },
   };
 }
+
+/**
+ * Inserts the minimum rows a run needs (team, dataset, model) and `count` runs; returns the run ids.
+ * For tests and benchmarks that need runs to hang metrics on.
+ */
+export async function seedRuns(sql: Sql, count = 1, team = 'test-team'): Promise<string[]> {
+  const [t] = await sql<{ id: string }[]>`
+    insert into teams (name) values (${team}) on conflict (name) do update set name = excluded.name returning id`;
+  const [d] = await sql<{ id: string }[]>`
+    insert into datasets (team_id, name, kind, image_shape, classes, train_size, test_size)
+    values (${t!.id}, ${`mnist-${randomBytes(3).toString('hex')}`}, 'MNIST', '{28,28,1}', ${sql.array(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])}, 60000, 10000)
+    returning id`;
+  const [m] = await sql<{ id: string }[]>`
+    insert into models (team_id, name, family, depth, width, input_shape, num_classes, modules)
+    values (${t!.id}, 'resnet', 'resnet', 8, 16, '{28,28,1}', 10, ${sql.array(['conv1', 'layer1.0', 'fc'])})
+    returning id`;
+  const rows = await sql<{ id: string }[]>`
+    insert into runs (team_id, kind, init, dataset_id, model_id, seed)
+    select ${t!.id}, 'PRETRAIN', 'RANDOM', ${d!.id}, ${m!.id}, g from generate_series(1, ${count}) g
+    returning id`;
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  downsampleMetric,
+  downsampleMetrics,
+  ingestMetrics,
+  MetricInputError,
+  rawMetric,
+  runMetricKeys,
+  truncateMetricsAfter,
+} from './metrics';
+import { createTestDatabase, seedRuns, type TestDatabase } from './testing';
+
+let db: TestDatabase;
+let runs: string[];
+before(async () => {
+  db = await createTestDatabase();
+  runs = await seedRuns(db.sql, 4);
+});
+after(() => db.close());
+
+const series = (key: string, n: number, f: (s: number) => number) =>
+  Array.from({ length: n }, (_, step) => ({ key, step, value: f(step) }));
+
+describe('ingestMetrics', () => {
+  test('stores points and is idempotent on (run, key, step)', async () => {
+    const run = runs[0]!;
+    const pts = series('train/loss', 500, (s) => 1 / (s + 1));
+    assert.equal(await ingestMetrics(db.sql, run, pts), 500);
+    assert.equal(await ingestMetrics(db.sql, run, pts), 0, 'same points again change nothing');
+    const [{ n }] =
+      (await db.sql`select count(*)::int as n from metric_points where run_id = ${run}`) as unknown as [
+        { n: number },
+      ];
+    assert.equal(n, 500);
+    // a resumed attempt re-logs step 10 with a new value: the newest wins, still one row
+    assert.equal(await ingestMetrics(db.sql, run, [{ key: 'train/loss', step: 10, value: 42 }]), 1);
+    const raw = await rawMetric(db.sql, run, 'train/loss', { from: 9, to: 11 });
+    assert.deepEqual(raw, [
+      { step: 9, value: 0.1 },
+      { step: 10, value: 42 },
+      { step: 11, value: 1 / 12 },
+    ]);
+    assert.deepEqual(await runMetricKeys(db.sql, run), [{ key: 'train/loss', minStep: 0, maxStep: 499 }]);
+  });
+
+  test('a repeated point inside one batch keeps the last value', async () => {
+    const run = runs[1]!;
+    await ingestMetrics(db.sql, run, [
+      { key: 'k', step: 1, value: 1 },
+      { key: 'k', step: 1, value: 2 },
+    ]);
+    assert.deepEqual(await rawMetric(db.sql, run, 'k'), [{ step: 1, value: 2 }]);
+  });
+
+  test('NaN and infinities are data, stored as such', async () => {
+    const run = runs[1]!;
+    await ingestMetrics(db.sql, run, [
+      { key: 'div', step: 0, value: Number.NaN },
+      { key: 'div', step: 1, value: Number.POSITIVE_INFINITY },
+      { key: 'div', step: 2, value: Number.NEGATIVE_INFINITY },
+    ]);
+    const raw = await rawMetric(db.sql, run, 'div');
+    assert.ok(Number.isNaN(raw[0]!.value));
+    assert.equal(raw[1]!.value, Number.POSITIVE_INFINITY);
+    assert.equal(raw[2]!.value, Number.NEGATIVE_INFINITY);
+  });
+
+  test('bad points are refused with the offending point named, and nothing is written', async () => {
+    const run = runs[2]!;
+    const bad = [
+      { key: 'ok', step: 0, value: 1 },
+      { key: 'ok', step: -1, value: 1 },
+    ];
+    await assert.rejects(ingestMetrics(db.sql, run, bad), (e: unknown) => {
+      assert.ok(e instanceof MetricInputError);
+      assert.match(e.message, /metric point 1 \(ok\): step must be a non-negative integer, got -1/);
+      return true;
+    });
+    await assert.rejects(
+      ingestMetrics(db.sql, run, [{ key: '', step: 0, value: 1 }]),
+      /key must be a non-empty string/,
+    );
+    await assert.rejects(
+      ingestMetrics(db.sql, run, [{ key: 'x', step: 1.5, value: 1 }]),
+      /step must be a non-negative integer, got 1.5/,
+    );
+    assert.deepEqual(await rawMetric(db.sql, run, 'ok'), []);
+    await assert.rejects(
+      ingestMetrics(db.sql, '999999', [{ key: 'x', step: 0, value: 1 }]),
+      /run 999999 does not exist/,
+    );
+  });
+
+  test('a batch larger than one statement is all-or-nothing', async () => {
+    const run = runs[2]!;
+    const pts = series('big', 45_000, (s) => s);
+    assert.equal(await ingestMetrics(db.sql, run, pts), 45_000);
+    const raw = await rawMetric(db.sql, run, 'big', { from: 44_998 });
+    assert.deepEqual(raw, [
+      { step: 44_998, value: 44_998 },
+      { step: 44_999, value: 44_999 },
+    ]);
+  });
+});
+
+describe('downsampling keeps spikes', () => {
+  test('a one-step spike survives 100,000 points → 1,000 buckets', async () => {
+    const run = runs[3]!;
+    const n = 100_000;
+    const spikeAt = 61_237;
+    const dipAt = 7_001;
+    const pts = series('train/loss', n, (s) =>
+      s === spikeAt ? 1e6 : s === dipAt ? -1e6 : Math.sin(s / 1000),
+    );
+    await ingestMetrics(db.sql, run, pts);
+    const buckets = await downsampleMetric(db.sql, run, 'train/loss');
+    assert.equal(buckets.length, 1000);
+    assert.equal(
+      buckets.reduce((a, b) => a + b.count, 0),
+      n,
+      'every point falls in one bucket',
+    );
+    const spike = buckets.find((b) => b.stepMin <= spikeAt && spikeAt <= b.stepMax)!;
+    assert.equal(spike.max, 1e6, 'the spike is the max of its bucket');
+    const dip = buckets.find((b) => b.stepMin <= dipAt && dipAt <= b.stepMax)!;
+    assert.equal(dip.min, -1e6, 'the dip is the min of its bucket');
+    const lastBucket = buckets.at(-1)!;
+    assert.equal(lastBucket.step, n - 1);
+    assert.equal(lastBucket.last, Math.sin((n - 1) / 1000), 'last is the value at the bucket’s last step');
+    for (let i = 1; i < buckets.length; i++)
+      assert.ok(buckets[i]!.stepMin > buckets[i - 1]!.stepMax, 'buckets in order');
+  });
+
+  test('fewer points than buckets come back one per bucket, exactly', async () => {
+    const run = runs[0]!;
+    const b = await downsampleMetric(db.sql, run, 'train/loss', { buckets: 1000, from: 0, to: 9 });
+    assert.equal(b.length, 10);
+    assert.deepEqual(
+      b.map((x) => [x.step, x.min, x.max, x.last, x.count]),
+      Array.from({ length: 10 }, (_, s) => [s, 1 / (s + 1), 1 / (s + 1), 1 / (s + 1), 1]),
+    );
+  });
+
+  test('several runs share the same bucket edges', async () => {
+    const [a, b] = [runs[0]!, runs[3]!];
+    const out = await downsampleMetrics(db.sql, [a, b, '424242'], 'train/loss', { buckets: 50 });
+    // common extent 0..99,999 → each bucket spans 2,000 steps; run a (500 points) fills only the first bucket
+    assert.equal(out.get(a)!.length, 1);
+    assert.equal(out.get(a)![0]!.count, 500);
+    assert.equal(out.get(b)!.length, 50);
+    assert.equal(out.get(b)![0]!.stepMax, 1999);
+    assert.deepEqual(out.get('424242'), [], 'an unknown run has no buckets');
+  });
+
+  test('bad bucket counts and ranges are refused', async () => {
+    await assert.rejects(
+      downsampleMetric(db.sql, runs[0]!, 'train/loss', { buckets: 0 }),
+      /buckets must be an integer from 1 to 100,000, got 0/,
+    );
+    await assert.rejects(
+      downsampleMetric(db.sql, runs[0]!, 'train/loss', { from: 10, to: 5 }),
+      /from \(10\) is after to \(5\)/,
+    );
+  });
+});
+
+test('truncateMetricsAfter drops a lost attempt and fixes the extent', async () => {
+  const run = runs[1]!;
+  await ingestMetrics(
+    db.sql,
+    run,
+    series('t', 100, (s) => s),
+  );
+  assert.equal(await truncateMetricsAfter(db.sql, run, 49), 50 + 0);
+  const keys = await runMetricKeys(db.sql, run);
+  assert.deepEqual(
+    keys.find((k) => k.key === 't'),
+    { key: 't', minStep: 0, maxStep: 49 },
+  );
+  assert.equal((await rawMetric(db.sql, run, 't')).length, 50);
+});
