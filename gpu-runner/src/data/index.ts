@@ -21,4 +21,13 @@ export {
   datasetUnavailableReason,
   openDataset,
 } from './registry';
+export {
+  SYNTHETIC_CLASSES,
+  SYNTHETIC_DOMAINS,
+  SYNTHETIC_NORMALIZATION,
+  type SyntheticDomain,
+  type SyntheticOptions,
+  syntheticDataset,
+  syntheticExample,
+} from './synthetic';
 export type { Batch, BatchOptions, DataSplit, Dataset, DatasetInfo, DatasetKind, Task } from './types';

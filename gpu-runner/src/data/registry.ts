@@ -1,5 +1,6 @@
 import { blockShuffled } from './block-shuffle';
 import { npmMnistDataset, npmMnistDir } from './mnist';
+import { SYNTHETIC_DOMAINS, syntheticDataset } from './synthetic';
 import type { Dataset, DatasetKind } from './types';
 
 /** Every kind {@link openDataset} knows. */
@@ -48,6 +49,16 @@ function checkKind(kind: string): DatasetKind {
   return kind as DatasetKind;
 }
 
+function requireDomain(spec: DatasetSpec, domains: readonly string[]): string {
+  if (!spec.domain)
+    throw new Error(`dataset kind ${spec.kind} needs a domain (one of ${domains.join(', ')})`);
+  if (!domains.includes(spec.domain))
+    throw new Error(
+      `dataset kind ${spec.kind}: unknown domain '${spec.domain}' (expected one of ${domains.join(', ')})`,
+    );
+  return spec.domain;
+}
+
 /**
  * Opens the dataset a spec names, block-shuffled when `blockSize` is set. Throws a clear error for an unknown
  * kind, a missing root or domain, or bad sizes.
@@ -59,6 +70,16 @@ export async function openDataset(spec: DatasetSpec): Promise<Dataset> {
     case 'MNIST':
     case 'FASHION_MNIST':
       base = await npmMnistDataset(kind, {
+        trainSize: opt(spec.trainSize),
+        testSize: opt(spec.testSize),
+        side: opt(spec.side),
+        channels: opt(spec.channels),
+        dataSeed: opt(spec.dataSeed),
+      });
+      break;
+    case 'SYNTHETIC_DOMAIN':
+      base = syntheticDataset({
+        domain: requireDomain(spec, SYNTHETIC_DOMAINS),
         trainSize: opt(spec.trainSize),
         testSize: opt(spec.testSize),
         side: opt(spec.side),
@@ -83,6 +104,9 @@ export async function datasetUnavailableReason(spec: DatasetSpec): Promise<strin
       case 'MNIST':
       case 'FASHION_MNIST':
         npmMnistDir(kind);
+        return null;
+      case 'SYNTHETIC_DOMAIN':
+        requireDomain(spec, SYNTHETIC_DOMAINS);
         return null;
       default:
         return `dataset kind '${kind}' is not available yet`;

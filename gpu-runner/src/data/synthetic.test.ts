@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SYNTHETIC_CLASSES, type SYNTHETIC_DOMAINS, syntheticDataset, syntheticExample } from './synthetic';
+import type { Batch } from './types';
+
+async function first(it: AsyncIterable<Batch>): Promise<Batch> {
+  for await (const b of it) return b;
+  throw new Error('empty');
+}
+
+/** Mean absolute difference of two unit-range images. */
+function distance(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
+}
+
+describe('synthetic multi-domain generator', () => {
+  it('streams any size with balanced labels and the requested shape', async () => {
+    for (const [side, channels] of [
+      [32, 3],
+      [28, 1],
+    ] as const) {
+      const d = syntheticDataset({ domain: 'sketch', trainSize: 1_000_000, testSize: 30, side, channels });
+      assert.equal(d.train.size, 1_000_000);
+      assert.deepEqual(d.info.shape, [side, side, channels]);
+      assert.deepEqual(d.info.classes, [...SYNTHETIC_CLASSES]);
+      const b = await first(d.test.batches(30));
+      assert.equal(b.x.length, 30 * side * side * channels);
+      assert.deepEqual([...b.y].slice(0, 12), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+      for (const v of b.x) assert.ok(v >= -2 - 1e-6 && v <= 2 + 1e-6, 'normalised (v - 0.5) / 0.25');
+    }
+  });
+
+  it('is deterministic by seed, and train and test differ', async () => {
+    const a = syntheticDataset({ domain: 'photo', trainSize: 16, testSize: 16, dataSeed: 3 });
+    const b = syntheticDataset({ domain: 'photo', trainSize: 16, testSize: 16, dataSeed: 3 });
+    const c = syntheticDataset({ domain: 'photo', trainSize: 16, testSize: 16, dataSeed: 4 });
+    const xa = (await first(a.train.batches(16))).x;
+    assert.deepEqual(xa, (await first(b.train.batches(16))).x);
+    assert.notDeepEqual(xa, (await first(c.train.batches(16))).x);
+    assert.notDeepEqual(xa, (await first(a.test.batches(16))).x);
+    // Shuffled order is a permutation of the same examples (each example depends only on its index).
+    const shuffled = (await first(a.train.batches(16, { shuffle: true, seed: 1 }))).y;
+    assert.deepEqual(
+      [...shuffled].sort((p, q) => p - q),
+      [...(await first(a.train.batches(16))).y].sort((p, q) => p - q),
+    );
+  });
+
+  it('draws the classes differently from each other, and near domains are nearer than far ones', () => {
+    const side = 32;
+    const avg = (domain: (typeof SYNTHETIC_DOMAINS)[number], n: number) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const { pixels } = syntheticExample(domain, 'test', i, { side });
+        for (const v of pixels) s += v;
+      }
+      return s / (n * side * side * 3);
+    };
+    // Stroke domains are mostly white paper; the photo domain is mid-grey on average.
+    assert.ok(avg('quickdraw', 20) > 0.85);
+    assert.ok(avg('sketch', 20) > 0.8);
+    assert.ok(avg('photo', 20) < 0.7);
+    // Same example index = same shape and pose in every domain; quickdraw is closer to sketch than to photo.
+    let near = 0;
+    let far = 0;
+    for (let i = 0; i < 20; i++) {
+      const q = syntheticExample('quickdraw', 'train', i).pixels;
+      near += distance(q, syntheticExample('sketch', 'train', i).pixels);
+      far += distance(q, syntheticExample('photo', 'train', i).pixels);
+    }
+    assert.ok(near < far, `near ${near} < far ${far}`);
+    // Two classes in the same pose differ; two poses of one class differ.
+    const circle = syntheticExample('clipart', 'train', 0).pixels;
+    assert.ok(distance(circle, syntheticExample('clipart', 'train', 1).pixels) > 0.02);
+    assert.ok(distance(circle, syntheticExample('clipart', 'train', 10).pixels) > 0.02);
+  });
+
+  it('rejects an unknown domain, naming the choices', () => {
+    assert.throws(
+      () => syntheticDataset({ domain: 'oil' }),
+      /unknown domain 'oil' \(expected one of photo, clipart, sketch, quickdraw\)/,
+    );
+    assert.throws(
+      () => syntheticDataset({ domain: 'photo', channels: 2 as 3 }),
+      /channels must be 1 or 3, got 2/,
+    );
+  });
+});
