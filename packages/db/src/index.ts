@@ -9,6 +9,16 @@ export { type ConnectOptions, connect, isEmbeddedUrl, type Sql } from './connect
 export { type Database, type OpenOptions, openDatabase } from './database';
 export { type EmbeddedDatabase, type EmbeddedOptions, startEmbedded } from './embedded';
 export { ConfigError, MigrationError } from './errors';
+export {
+  type BasinEvent,
+  createEventBus,
+  EVENT_CHANNEL,
+  type EventBus,
+  type EventFilter,
+  type EventType,
+  matches as eventMatches,
+  type RunStatus,
+} from './events';
 export { jobQueueOptions, migrateJobQueue } from './jobs';
 export {
   type DownsampleOptions,

@@ -10,8 +10,10 @@ import type { PGlite } from '@electric-sql/pglite';
  * This server cuts each client's byte stream into exchanges that end at Sync or a simple Query, and runs each
  * exchange whole under one lock. While a client's transaction is open (ReadyForQuery status T or E) the lock stays
  * with that client, so transactions serialise exactly as they would with row locks held on a real server.
- * Not supported: COPY (the client gets PGlite's own error), cancel requests (ignored), LISTEN/NOTIFY across
- * connections (a PGlite limit, DESIGN.md §5).
+ * LISTEN/NOTIFY works across connections (unlike pglite-socket, DESIGN.md §5): the single backend listens on
+ * behalf of every client, and this server takes each NotificationResponse out of the output it arrives in and
+ * sends it to the connections that ran LISTEN on that channel.
+ * Not supported: COPY (the client gets PGlite's own error), cancel requests (ignored).
  */
 export class WireServer {
   private server: Server | null = null;
@@ -19,6 +21,8 @@ export class WireServer {
   private waiters: Array<{ conn: number; wake: () => void }> = [];
   private nextConn = 1;
   private sockets = new Set<Socket>();
+  /** channel → connections listening on it, with their sockets. */
+  private listeners = new Map<string, Map<number, Socket>>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -66,6 +70,28 @@ export class WireServer {
     }
   }
 
+  /** Records LISTEN / UNLISTEN statements a successful exchange ran (simple Query or Parse messages). */
+  private trackListen(conn: number, socket: Socket, exchange: Buffer): void {
+    for (const text of statementTexts(exchange)) {
+      const m = LISTEN_RE.exec(text);
+      if (!m) continue;
+      const verb = m[1]!.toLowerCase();
+      const channel = m[2]!.startsWith('"') ? m[2]!.slice(1, -1).replace(/""/g, '"') : m[2]!.toLowerCase();
+      if (verb === 'listen') {
+        let conns = this.listeners.get(channel);
+        if (!conns) {
+          conns = new Map();
+          this.listeners.set(channel, conns);
+        }
+        conns.set(conn, socket);
+      } else if (channel === '*') {
+        for (const conns of this.listeners.values()) conns.delete(conn);
+      } else {
+        this.listeners.get(channel)?.delete(conn);
+      }
+    }
+  }
+
   private accept(socket: Socket): void {
     const conn = this.nextConn++;
     this.sockets.add(socket);
@@ -81,8 +107,14 @@ export class WireServer {
         if (closed) return;
         await this.acquire(conn);
         try {
-          const out = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(exchange)));
+          const raw = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(exchange)));
+          const { out, notifications } = splitNotifications(raw);
           if (!closed && out.length > 0) socket.write(out);
+          if (lastReadyStatus(out) !== null && !hasError(out)) this.trackListen(conn, socket, exchange);
+          for (const n of notifications) {
+            for (const s of this.listeners.get(n.channel)?.values() ?? [])
+              if (!s.destroyed) s.write(n.message);
+          }
           // Keep the backend while mid-exchange (Flush) or inside a transaction.
           const status = lastReadyStatus(out);
           if (ends && status === 'I') this.release(conn);
@@ -138,6 +170,7 @@ export class WireServer {
       if (closed) return;
       closed = true;
       this.sockets.delete(socket);
+      for (const conns of this.listeners.values()) conns.delete(conn);
       chain = chain.then(async () => {
         if (this.holder === conn) {
           if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => {});
@@ -164,4 +197,61 @@ function lastReadyStatus(out: Uint8Array): string | null {
     i += 1 + len;
   }
   return status;
+}
+
+const LISTEN_RE = /^\s*(listen|unlisten)\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*|\*)\s*;?\s*$/i;
+
+/** SQL texts of the Query ('Q') and Parse ('P') messages in a run of frontend messages. */
+function statementTexts(exchange: Buffer): string[] {
+  const texts: string[] = [];
+  let i = 0;
+  while (i + 5 <= exchange.length) {
+    const type = exchange[i]!;
+    const len = exchange.readInt32BE(i + 1);
+    const body = exchange.subarray(i + 5, i + 1 + len);
+    if (type === 0x51) texts.push(body.toString('utf8', 0, Math.max(0, body.indexOf(0))));
+    else if (type === 0x50) {
+      const nameEnd = body.indexOf(0);
+      const queryEnd = body.indexOf(0, nameEnd + 1);
+      texts.push(body.toString('utf8', nameEnd + 1, queryEnd));
+    }
+    i += 1 + len;
+  }
+  return texts;
+}
+
+/** Takes NotificationResponse ('A') messages out of backend output. */
+function splitNotifications(raw: Uint8Array): {
+  out: Uint8Array;
+  notifications: { channel: string; message: Uint8Array }[];
+} {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const notifications: { channel: string; message: Uint8Array }[] = [];
+  const keep: Buffer[] = [];
+  let i = 0;
+  let from = 0;
+  while (i + 5 <= buf.length) {
+    const len = buf.readInt32BE(i + 1);
+    if (buf[i] === 0x41) {
+      const message = Buffer.from(buf.subarray(i, i + 1 + len));
+      const channelEnd = message.indexOf(0, 9);
+      notifications.push({ channel: message.toString('utf8', 9, channelEnd), message });
+      keep.push(buf.subarray(from, i));
+      from = i + 1 + len;
+    }
+    i += 1 + len;
+  }
+  if (notifications.length === 0) return { out: raw, notifications };
+  keep.push(buf.subarray(from));
+  return { out: Buffer.concat(keep), notifications };
+}
+
+/** True if backend output holds an ErrorResponse ('E'). */
+function hasError(out: Uint8Array): boolean {
+  let i = 0;
+  while (i + 5 <= out.length) {
+    if (out[i] === 0x45) return true;
+    i += 1 + (((out[i + 1]! << 24) | (out[i + 2]! << 16) | (out[i + 3]! << 8) | out[i + 4]!) >>> 0);
+  }
+  return false;
 }
