@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type Checkpoint,
-  CheckpointError,
-  halfToFloat32,
-  readCheckpoint,
-  writeCheckpoint,
-} from './checkpoint';
+import { type Checkpoint, CheckpointError, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { halfToFloat32 } from './half';
 import { encodeSafetensors, type SafeTensor } from './safetensors';
 
 const sample = (): Checkpoint => ({

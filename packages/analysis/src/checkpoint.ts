@@ -2,6 +2,7 @@
  * Basin checkpoints: safetensors files whose tensors are named `<module>.<param>` and whose metadata says which
  * module owns which tensors (`basin.modules`), the model spec (`basin.model`), `basin.step` and `basin.epoch`.
  */
+import { halfToFloat32 } from './half';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors';
 
 /** Value of `basin.format` in every Basin checkpoint. */
@@ -45,26 +46,6 @@ export class CheckpointError extends Error {
 }
 
 const RESERVED = new Set(['basin.format', 'basin.modules', 'basin.model', 'basin.step', 'basin.epoch']);
-
-/** Converts IEEE half-precision bits to float32. */
-export function halfToFloat32(bits: Uint16Array): Float32Array {
-  const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) {
-    const h = bits[i]!;
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const f = h & 0x3ff;
-    out[i] =
-      e === 0
-        ? s * f * 2 ** -24
-        : e === 31
-          ? f
-            ? Number.NaN
-            : s * Number.POSITIVE_INFINITY
-          : s * (1 + f / 1024) * 2 ** (e - 15);
-  }
-  return out;
-}
 
 function toFloat32(t: SafeTensor, name: string, fail: (m: string) => never): Float32Array {
   if (t.data instanceof Float32Array) return t.data;

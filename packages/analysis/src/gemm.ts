@@ -1,0 +1,162 @@
+/**
+ * Float64 GEMM in plain TypeScript: `C (m×n) += Aᵀ B` with A stored k×m and B stored k×n, both row-major.
+ *
+ * @remarks This is the one kernel CKA spends its time in, kept behind {@link gemmTN} so a native implementation
+ * can replace it. It follows the Goto/BLIS layout: blocks of KC rows of A and B are packed into contiguous
+ * MR- and NR-wide panels (so the inner loop streams memory linearly, whatever the leading dimensions), and a
+ * 4×4 register-blocked micro-kernel accumulates 16 entries of C in locals across the whole KC block.
+ */
+
+/** Rows of C one micro-kernel call produces. */
+const MR = 4;
+/** Columns of C one micro-kernel call produces. */
+const NR = 4;
+/** Depth of one packed block (rows of A and B). */
+const KC = 256;
+/** Columns of A packed at once: KC × MC doubles stay in L2. */
+const MC = 128;
+/** Columns of B packed at once: KC × NC doubles stay in L2/L3. */
+const NC = 1024;
+
+/** Options for {@link gemmTN}. */
+export interface GemmOptions {
+  /** Leading dimension (row stride) of A; default `m`. */
+  lda?: number;
+  /** Leading dimension (row stride) of B; default `n`. */
+  ldb?: number;
+  /** Leading dimension (row stride) of C; default `n`. */
+  ldc?: number;
+  /** Element offset of A's first entry; default 0. */
+  offsetA?: number;
+  /** Element offset of B's first entry; default 0. */
+  offsetB?: number;
+  /**
+   * Only the upper triangle (j ≥ i) of C is needed, as for AᵀA: micro-tiles wholly below the diagonal are skipped
+   * and those entries left untouched. Default false.
+   */
+  upper?: boolean;
+}
+
+let packA = new Float64Array(0);
+let packB = new Float64Array(0);
+
+/** Packs rows p0..p0+kc, columns c0..c0+w of a row-major matrix into `w/R` panels of `kc × R` (zero-padded). */
+function pack(
+  src: Float64Array,
+  ld: number,
+  off: number,
+  p0: number,
+  kc: number,
+  c0: number,
+  w: number,
+  dst: Float64Array,
+): void {
+  let o = 0;
+  for (let c = 0; c < w; c += 4) {
+    const full = c + 4 <= w;
+    for (let p = 0; p < kc; p++) {
+      const s = off + (p0 + p) * ld + c0 + c;
+      if (full) {
+        dst[o] = src[s]!;
+        dst[o + 1] = src[s + 1]!;
+        dst[o + 2] = src[s + 2]!;
+        dst[o + 3] = src[s + 3]!;
+      } else {
+        for (let r = 0; r < 4; r++) dst[o + r] = c + r < w ? src[s + r]! : 0;
+      }
+      o += 4;
+    }
+  }
+}
+
+/** C[i0..i0+4, j0..j0+4] += Apanelᵀ Bpanel over kc, writing only the `mr × nr` valid corner. */
+// biome-ignore format: the 4×4 register block reads best as a grid
+function kernel4x4(
+  kc: number,
+  ap: Float64Array,
+  ao: number,
+  bp: Float64Array,
+  bo: number,
+  c: Float64Array,
+  co: number,
+  ldc: number,
+  mr: number,
+  nr: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  const end = ao + 4 * kc;
+  for (let a = ao, b = bo; a < end; a += 4, b += 4) {
+    const a0 = ap[a]!, a1 = ap[a + 1]!, a2 = ap[a + 2]!, a3 = ap[a + 3]!;
+    const b0 = bp[b]!, b1 = bp[b + 1]!, b2 = bp[b + 2]!, b3 = bp[b + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (mr === 4 && nr === 4) {
+    let o = co;
+    c[o] = c[o]! + c00; c[o + 1] = c[o + 1]! + c01; c[o + 2] = c[o + 2]! + c02; c[o + 3] = c[o + 3]! + c03;
+    o += ldc;
+    c[o] = c[o]! + c10; c[o + 1] = c[o + 1]! + c11; c[o + 2] = c[o + 2]! + c12; c[o + 3] = c[o + 3]! + c13;
+    o += ldc;
+    c[o] = c[o]! + c20; c[o + 1] = c[o + 1]! + c21; c[o + 2] = c[o + 2]! + c22; c[o + 3] = c[o + 3]! + c23;
+    o += ldc;
+    c[o] = c[o]! + c30; c[o + 1] = c[o + 1]! + c31; c[o + 2] = c[o + 2]! + c32; c[o + 3] = c[o + 3]! + c33;
+    return;
+  }
+  const t = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) c[co + i * ldc + j] = c[co + i * ldc + j]! + t[i * 4 + j]!;
+}
+
+/**
+ * `C += Aᵀ B`: C is m×n, A is k×m, B is k×n, all row-major Float64Arrays (strides and offsets in `opts`).
+ * C is accumulated into, never cleared, so callers can sum over chunks of rows.
+ */
+export function gemmTN(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  c: Float64Array,
+  opts: GemmOptions = {},
+): void {
+  const lda = opts.lda ?? m;
+  const ldb = opts.ldb ?? n;
+  const ldc = opts.ldc ?? n;
+  const offA = opts.offsetA ?? 0;
+  const offB = opts.offsetB ?? 0;
+  const upper = opts.upper ?? false;
+  if (m === 0 || n === 0 || k === 0) return;
+  const needA = KC * (MC + MR);
+  const needB = KC * (NC + NR);
+  if (packA.length < needA) packA = new Float64Array(needA);
+  if (packB.length < needB) packB = new Float64Array(needB);
+  const ap = packA;
+  const bp = packB;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = Math.min(NC, n - j0);
+      if (upper && j0 + nc <= 0) continue;
+      pack(b, ldb, offB, p0, kc, j0, nc, bp);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        if (upper && i0 >= j0 + nc) break;
+        pack(a, lda, offA, p0, kc, i0, mc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = Math.min(NR, nc - jr);
+          const bo = (jr / NR) * kc * NR;
+          for (let ir = 0; ir < mc; ir += MR) {
+            if (upper && i0 + ir > j0 + jr + NR - 1) break;
+            const mr = Math.min(MR, mc - ir);
+            kernel4x4(kc, ap, (ir / MR) * kc * MR, bp, bo, c, (i0 + ir) * ldc + j0 + jr, ldc, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
