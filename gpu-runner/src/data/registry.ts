@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { blockShuffled } from './block-shuffle';
+import { chexpertDataset, type UncertainPolicy } from './chexpert';
+import { DOMAINNET_DOMAINS, domainNetDataset } from './domainnet';
+import { imageFolderDataset } from './image-folder';
 import { npmMnistDataset, npmMnistDir } from './mnist';
 import { SYNTHETIC_DOMAINS, syntheticDataset } from './synthetic';
 import type { Dataset, DatasetKind } from './types';
@@ -37,6 +42,8 @@ export interface DatasetSpec {
   dataSeed?: number | null;
   /** null/undefined: no shuffle; 0: pixel shuffle "*"; b > 0: b×b block shuffle (b divides the side). */
   blockSize?: number | null;
+  /** CheXpert only: what uncertain (−1) labels become. Default 'default' (see `UncertainPolicy`). */
+  uncertainPolicy?: UncertainPolicy | null;
 }
 
 function opt<T>(v: T | null | undefined): T | undefined {
@@ -49,14 +56,37 @@ function checkKind(kind: string): DatasetKind {
   return kind as DatasetKind;
 }
 
-function requireDomain(spec: DatasetSpec, domains: readonly string[]): string {
-  if (!spec.domain)
-    throw new Error(`dataset kind ${spec.kind} needs a domain (one of ${domains.join(', ')})`);
-  if (!domains.includes(spec.domain))
+/** The spec's domain; `domains` null accepts any name (DomainNet: the folders on disk decide). */
+function requireDomain(spec: DatasetSpec, domains: readonly string[] | null): string {
+  const known = domains ?? DOMAINNET_DOMAINS;
+  if (!spec.domain) throw new Error(`dataset kind ${spec.kind} needs a domain (one of ${known.join(', ')})`);
+  if (domains && !domains.includes(spec.domain))
     throw new Error(
       `dataset kind ${spec.kind}: unknown domain '${spec.domain}' (expected one of ${domains.join(', ')})`,
     );
   return spec.domain;
+}
+
+function requireRoot(spec: DatasetSpec): string {
+  if (!spec.root) throw new Error(`dataset kind ${spec.kind} is read from disk and needs a root directory`);
+  if (!existsSync(spec.root)) throw new Error(`dataset kind ${spec.kind}: root ${spec.root} does not exist`);
+  return spec.root;
+}
+
+function missingPaths(root: string, names: string[]): string | null {
+  const missing = names.filter((n) => !existsSync(join(root, n)));
+  return missing.length === 0 ? null : `${root} lacks ${missing.join(', ')}`;
+}
+
+function diskOptions(spec: DatasetSpec) {
+  return {
+    root: requireRoot(spec),
+    trainSize: opt(spec.trainSize),
+    testSize: opt(spec.testSize),
+    side: opt(spec.side),
+    channels: opt(spec.channels),
+    dataSeed: opt(spec.dataSeed),
+  };
 }
 
 /**
@@ -87,8 +117,15 @@ export async function openDataset(spec: DatasetSpec): Promise<Dataset> {
         dataSeed: opt(spec.dataSeed),
       });
       break;
-    default:
-      throw new Error(`dataset kind '${kind}' is not available yet`);
+    case 'DOMAINNET':
+      base = await domainNetDataset({ ...diskOptions(spec), domain: requireDomain(spec, null) });
+      break;
+    case 'CHEXPERT':
+      base = await chexpertDataset({ ...diskOptions(spec), uncertainPolicy: opt(spec.uncertainPolicy) });
+      break;
+    case 'IMAGE_FOLDER':
+      base = await imageFolderDataset(diskOptions(spec));
+      break;
   }
   return blockShuffled(base, spec.blockSize, spec.seed ?? 0);
 }
@@ -108,8 +145,15 @@ export async function datasetUnavailableReason(spec: DatasetSpec): Promise<strin
       case 'SYNTHETIC_DOMAIN':
         requireDomain(spec, SYNTHETIC_DOMAINS);
         return null;
-      default:
-        return `dataset kind '${kind}' is not available yet`;
+      case 'DOMAINNET': {
+        const root = requireRoot(spec);
+        const domain = requireDomain(spec, null);
+        return missingPaths(root, [domain, `${domain}_train.txt`, `${domain}_test.txt`]);
+      }
+      case 'CHEXPERT':
+        return missingPaths(requireRoot(spec), ['train.csv', 'valid.csv']);
+      case 'IMAGE_FOLDER':
+        return missingPaths(requireRoot(spec), ['train', 'test']);
     }
   } catch (err) {
     return (err as Error).message;
