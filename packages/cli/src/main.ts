@@ -1,4 +1,5 @@
-import { UsageError, type CommandIO } from './command';
+import { isUserFacing } from '@basin/service';
+import { type CommandIO, UsageError } from './command';
 import { commands } from './commands/index';
 
 function help(): string {
@@ -10,6 +11,15 @@ function help(): string {
 /** Entry point of the `basin` bin; returns the process exit code. */
 export async function main(argv: string[], io?: Partial<CommandIO>): Promise<number> {
   const controller = new AbortController();
+  if (!io?.signal) {
+    // First Ctrl-C asks the command to stop cleanly; a second one exits at once.
+    const onSignal = () => {
+      if (controller.signal.aborted) process.exit(130);
+      controller.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   const full: CommandIO = {
     stdout: io?.stdout ?? process.stdout,
     stderr: io?.stderr ?? process.stderr,
@@ -36,6 +46,10 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
     if (err instanceof UsageError) {
       full.stderr.write(`${err.message}\n`);
       return err.exitCode;
+    }
+    if (isUserFacing(err)) {
+      full.stderr.write(`basin ${name}: ${(err as Error).message}\n`);
+      return 2;
     }
     full.stderr.write(`basin ${name}: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;

@@ -55,3 +55,23 @@ test('a BASIN_HOME that is not writable is refused', () => {
     /is not a writable directory \(ENOTDIR\)/,
   );
 });
+
+test('two Basins cannot open one embedded data folder; a stale lock is taken over', async () => {
+  const { startEmbedded } = await import('./embedded');
+  const { lockDirectory } = await import('./dir-lock');
+  const dir = join(mkdtempSync(join(tmpdir(), 'basin-home-')), 'pgdata');
+  const first = await startEmbedded({ dataDir: dir });
+  try {
+    // this process holds it: a second opener (another pid) is simulated by writing a live foreign pid
+    writeFileSync(`${dir}.lock`, String(process.ppid));
+    assert.throws(
+      () => lockDirectory(dir),
+      /in use by another Basin \(pid \d+\); stop it, or set BASIN_HOME/,
+    );
+    writeFileSync(`${dir}.lock`, '999999999'); // no such process
+    const release = lockDirectory(dir);
+    release();
+  } finally {
+    await first.stop();
+  }
+});

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDirectory } from './dir-lock';
 import { ConfigError } from './errors';
 import { WireServer } from './wire-server';
 
@@ -28,11 +29,16 @@ export interface EmbeddedOptions {
  */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let unlock = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDirectory(dataDir);
+  }
   let db: PGlite;
   try {
     db = await PGlite.create({ dataDir });
   } catch (err) {
+    unlock();
     throw new ConfigError(
       `cannot open the embedded database in ${dataDir} (${(err as Error).message}); is another Basin using it? Stop it, or set BASIN_HOME to another folder`,
       { cause: err },
@@ -44,6 +50,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     port = await server.listen(options.port ?? 0);
   } catch (err) {
     await db.close();
+    unlock();
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
       code === 'EADDRINUSE'
@@ -62,6 +69,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       stopped = true;
       await server.close();
       await db.close();
+      unlock();
     },
   };
 }

@@ -35,3 +35,63 @@ export {
 } from './metrics';
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, type Migration, migrate } from './migrate';
 export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';
+export {
+  type AnalysisInputRow,
+  type AnalysisRow,
+  analysesByIds,
+  analysesByInputCheckpointIds,
+  analysesByStudyIds,
+  analysisInputsByAnalysisIds,
+  createAnalysis,
+  type NewAnalysis,
+} from './repos/analyses';
+export {
+  type CheckpointRow,
+  checkpointsByIds,
+  checkpointsByModelIds,
+  checkpointsByParentIds,
+  checkpointsByRunIds,
+  createCheckpoint,
+  type NewCheckpoint,
+} from './repos/checkpoints';
+export {
+  type DatasetKind,
+  type DatasetRow,
+  datasetsByIds,
+  listDatasets,
+  type NewDataset,
+  registerDataset,
+} from './repos/datasets';
+export { enqueueJob, type JobPayload, type JobTask, jobKeyFor, removeQueuedJob } from './repos/jobs';
+export { createModel, listModels, type ModelRow, modelsByIds, type NewModel } from './repos/models';
+export {
+  countRuns,
+  countRunsByStudyIds,
+  createRuns,
+  listRuns,
+  metricKeysByRunIds,
+  type NewRun,
+  type RunFilter,
+  type RunInit,
+  type RunKind,
+  type RunPage,
+  type RunRow,
+  requestRunCancel,
+  runsByIds,
+  runsByInitCheckpointIds,
+  runsBySweepAnalysisIds,
+} from './repos/runs';
+export { createStudy, listStudies, type StudyRow, studiesByIds } from './repos/studies';
+export { ensureTeam, type TeamRow, teamByName, teamsByIds } from './repos/teams';
+export {
+  type ApiTokenRow,
+  authenticateToken,
+  createApiToken,
+  hashToken,
+  listApiTokens,
+  revokeApiToken,
+  type TokenIdentity,
+  type TokenScope,
+} from './repos/tokens';
+export type * from './results';
+export { ANALYSIS_KINDS } from './results';

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { start } from './start';
 
 /** Every sub-command, in the order `basin help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [start];

@@ -1,0 +1,85 @@
+import { openDatabase, resolveBasinHome, resolveDatabaseTarget } from '@basin/db';
+import { parseCommandArgs } from '../args';
+import { type Command, UsageError } from '../command';
+import { assertPortFree, parsePort } from '../start/ports';
+import { discoverServices } from '../start/services';
+import { Supervisor } from '../start/supervisor';
+
+const usage = `usage: basin start [--runners N] [--no-study]
+
+Starts Basin on this machine: the GraphQL API, the dashboard and runners, on PostgreSQL at DATABASE_URL or,
+when it is unset, on an embedded database in BASIN_HOME (default ./.basin). Ctrl-C stops everything.
+
+options:
+  --runners N   runner processes to start (default: BASIN_RUNNERS or 1)
+  --no-study    do not start the default study
+`;
+
+export const start: Command = {
+  name: 'start',
+  summary: 'start the API, the dashboard and a runner (embedded database unless DATABASE_URL is set)',
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('start', argv, {
+      runners: { type: 'string' },
+      'no-study': { type: 'boolean' },
+    });
+    const env = io.env;
+    const runners = Number(values.runners ?? env.BASIN_RUNNERS ?? 1);
+    if (!Number.isInteger(runners) || runners < 0 || runners > 64) {
+      throw new UsageError(
+        `basin start: --runners must be an integer from 0 to 64, got '${values.runners ?? env.BASIN_RUNNERS}'`,
+      );
+    }
+    const apiPort = parsePort('API_PORT', env.API_PORT, 4000);
+    const webPort = parsePort('WEB_PORT', env.WEB_PORT, 3000);
+    const home = resolveBasinHome(env);
+    const { present, missing } = discoverServices();
+    if (present.some((s) => s.name === 'api')) await assertPortFree('API_PORT', apiPort);
+    if (present.some((s) => s.name === 'web')) await assertPortFree('WEB_PORT', webPort);
+
+    const target = resolveDatabaseTarget(env);
+    const lines = [
+      'Basin — what is being transferred in transfer learning',
+      `  dashboard  ${present.some((s) => s.name === 'web') ? `http://localhost:${webPort}` : '(not in this build)'}`,
+      `  GraphQL    ${present.some((s) => s.name === 'api') ? `http://localhost:${apiPort}/graphql  (subscriptions: ws://localhost:${apiPort}/graphql)` : '(not in this build)'}`,
+      `  database   ${target.mode === 'server' ? target.display : `embedded PGlite in ${target.dataDir}`}`,
+      `  runners    ${present.some((s) => s.name === 'runner') ? runners : '(not in this build)'}`,
+      `  home       ${home}`,
+      ...(missing.length ? [`  not started: ${missing.join(', ')} (not in this build yet)`] : []),
+      'Press Ctrl-C to stop.',
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+    const t0 = Date.now();
+    const db = await openDatabase({ env });
+    io.stdout.write(`[basin] database ready and migrated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+
+    const supervisor = new Supervisor({
+      env: {
+        ...env,
+        DATABASE_URL: db.url,
+        BASIN_HOME: home,
+        API_PORT: String(apiPort),
+        WEB_PORT: String(webPort),
+        BASIN_API_URL: env.BASIN_API_URL ?? `http://localhost:${apiPort}/graphql`,
+        BASIN_EMBEDDED: db.mode === 'embedded' ? '1' : '',
+        BASIN_DEFAULT_STUDY: values['no-study'] ? '0' : (env.BASIN_DEFAULT_STUDY ?? '1'),
+      },
+      out: io.stdout,
+    });
+    for (const spec of present) {
+      if (spec.name === 'runner') for (let i = 1; i <= runners; i++) supervisor.start(spec, `runner-${i}`);
+      else supervisor.start(spec);
+    }
+
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    io.stdout.write('[basin] stopping: services first, then the database…\n');
+    await supervisor.stop();
+    await db.close();
+    io.stdout.write('[basin] stopped cleanly\n');
+    return 0;
+  },
+};

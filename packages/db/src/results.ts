@@ -1,0 +1,261 @@
+/**
+ * The JSON stored in `analyses.result`, one shape per analysis kind. The runner writes exactly these; the API
+ * serves them as the GraphQL `AnalysisResult` union (documented with examples in apps/api/RESULTS.md).
+ *
+ * Conventions: ids are strings (bigint ids as PostgreSQL prints them); accuracies and error rates are fractions in
+ * [0, 1]; every array that is indexed by another array (a λ grid, a module list) has the same length as it.
+ */
+
+/** Which analysis produced a result; the `kind` column of `analyses`. */
+export type AnalysisKind =
+  | 'CKA'
+  | 'MISTAKES'
+  | 'PARAM_DISTANCE'
+  | 'BARRIER'
+  | 'MODULE_CRITICALITY'
+  | 'BLOCK_SHUFFLE'
+  | 'CHECKPOINT_SWEEP';
+
+/** Every analysis kind, in the order the schema lists them. */
+export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
+  'CKA',
+  'MISTAKES',
+  'PARAM_DISTANCE',
+  'BARRIER',
+  'MODULE_CRITICALITY',
+  'BLOCK_SHUFFLE',
+  'CHECKPOINT_SWEEP',
+];
+
+/** One side of a compared pair: a checkpoint, with a human label such as "P-T seed 1". */
+export interface ModelRef {
+  checkpointId: string;
+  /** The run that produced the checkpoint, when there is one. */
+  runId: string | null;
+  label: string;
+}
+
+/** What kind of pair was compared (the paper's P-T/P-T, RI-T/RI-T and P-T/RI-T groups); OTHER otherwise. */
+export type PairType = 'PT_PT' | 'RIT_RIT' | 'PT_RIT' | 'OTHER';
+
+/** Summary of one quantity measured over several seeds. */
+export interface SeedStats {
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 when n = 1. */
+  std: number;
+  /** 95% confidence interval of the mean (Student's t); equal to the mean when n = 1. */
+  ciLow: number;
+  ciHigh: number;
+  n: number;
+  /** The per-seed values, in seed order. */
+  values: number[];
+}
+
+// ── CKA ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Linear CKA between every module of A and every module of B, on the same examples. */
+export interface CkaPair {
+  a: ModelRef;
+  b: ModelRef;
+  pairType: PairType;
+  modulesA: string[];
+  modulesB: string[];
+  /** `values[i][j]` = CKA(A.modulesA[i], B.modulesB[j]), in [0, 1]. */
+  values: number[][];
+}
+
+export interface CkaResult {
+  kind: 'CKA';
+  /** Debiased (unbiased HSIC) rather than the plain estimator. */
+  debiased: boolean;
+  /** Number of examples the features were taken on. */
+  examples: number;
+  /** Dataset split the examples came from ('test' by default). */
+  split: string;
+  pairs: CkaPair[];
+}
+
+// ── Mistakes ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Common and uncommon mistakes of two models on the same test examples. */
+export interface MistakesPair {
+  a: ModelRef;
+  b: ModelRef;
+  pairType: PairType;
+  /** Examples both models get wrong. */
+  common: number;
+  /** Examples only A gets wrong. */
+  onlyA: number;
+  /** Examples only B gets wrong. */
+  onlyB: number;
+  accuracyA: number;
+  accuracyB: number;
+  /** Fraction of examples where the two predictions are equal. */
+  agreement: number;
+  /** Among examples both get wrong, the fraction where they predict the same wrong class. */
+  wrongAgreement: number;
+}
+
+export interface MistakesResult {
+  kind: 'MISTAKES';
+  /** Number of test examples compared. */
+  examples: number;
+  pairs: MistakesPair[];
+}
+
+// ── Parameter distance ─────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ModuleDistance {
+  module: string;
+  /** ℓ2 norm of the flattened difference of the module's weights. */
+  distance: number;
+  /** Number of parameters compared. */
+  numel: number;
+}
+
+/** A module left out because its shapes differ between A and B (a re-initialised head). */
+export interface ExcludedModule {
+  module: string;
+  reason: string;
+  shapeA: number[];
+  shapeB: number[];
+}
+
+export interface ParamDistancePair {
+  a: ModelRef;
+  b: ModelRef;
+  pairType: PairType;
+  /** ℓ2 over every compared parameter (excluded modules left out). */
+  total: number;
+  modules: ModuleDistance[];
+  excluded: ExcludedModule[];
+}
+
+export interface ParamDistanceResult {
+  kind: 'PARAM_DISTANCE';
+  pairs: ParamDistancePair[];
+}
+
+// ── Performance barrier ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface BarrierPair {
+  a: ModelRef;
+  b: ModelRef;
+  pairType: PairType;
+  /** The interpolation grid, ascending, 0 and 1 included (default 21 points). */
+  lambdas: number[];
+  /** Loss of θ(λ) = (1−λ)θ_A + λθ_B at each λ. */
+  loss: number[];
+  /** Error rate (1 − accuracy) at each λ. */
+  error: number[];
+  /** max_λ [L(θ(λ)) − ((1−λ)L(θ_A) + λL(θ_B))]. */
+  lossBarrier: number;
+  /** The same for the error rate. */
+  errorBarrier: number;
+}
+
+export interface BarrierResult {
+  kind: 'BARRIER';
+  /** Dataset split evaluated ('test' by default). */
+  split: string;
+  pairs: BarrierPair[];
+}
+
+// ── Module criticality ─────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ModuleCriticality {
+  module: string;
+  /** μ = min α²‖θ^F − θ⁰‖²_F / σ² over the feasible (α, σ); null when no grid point stayed within (1+ε)·L. */
+  criticality: number | null;
+  bestAlpha: number | null;
+  bestSigma: number | null;
+  /** ‖θ^F − θ⁰‖_F of the module. */
+  distance: number;
+  /** `meanLoss[i][j]`: mean loss over noise samples at alphas[i], sigmas[j]. */
+  meanLoss: number[][];
+  /** Loss and accuracy with only this module rewound to its initial weights (the paper's simpler test). */
+  rewindLoss: number;
+  rewindAccuracy: number;
+}
+
+export interface ModuleCriticalityResult {
+  kind: 'MODULE_CRITICALITY';
+  initial: ModelRef;
+  final: ModelRef;
+  epsilon: number;
+  noiseSamples: number;
+  /** Loss and accuracy of the final model, the baseline every grid point is held against. */
+  finalLoss: number;
+  finalAccuracy: number;
+  alphas: number[];
+  sigmas: number[];
+  modules: ModuleCriticality[];
+}
+
+// ── Block-shuffle sweep ────────────────────────────────────────────────────────────────────────────────────────
+
+/** One block size of the sweep, P-T vs RI-T over seeds. */
+export interface BlockShuffleRow {
+  /** null = no shuffle, 0 = pixel shuffle "*", b = b×b blocks. */
+  blockSize: number | null;
+  /** How the paper prints it: "none", "*", "4" … */
+  label: string;
+  /** Final test accuracy of the P-T (pretrained init) runs. */
+  pretrainedAccuracy: SeedStats;
+  /** Final test accuracy of the RI-T (random init) runs. */
+  randomAccuracy: SeedStats;
+  /** Optimisation speed: mean training accuracy over all epochs, P-T. */
+  pretrainedSpeed: SeedStats;
+  /** Optimisation speed, RI-T. */
+  randomSpeed: SeedStats;
+  /** 100·(A_PT − A_RIT)/A_PT, per seed. */
+  relativeDrop: SeedStats;
+  pretrainedRunIds: string[];
+  randomRunIds: string[];
+}
+
+export interface BlockShuffleResult {
+  kind: 'BLOCK_SHUFFLE';
+  datasetId: string;
+  pretrainCheckpointId: string;
+  seeds: number[];
+  rows: BlockShuffleRow[];
+}
+
+// ── Checkpoint sweep ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** Fine-tuning from one pretraining checkpoint. */
+export interface CheckpointSweepPoint {
+  checkpointId: string;
+  epoch: number;
+  step: number;
+  /** Final target test accuracy over seeds. */
+  accuracy: SeedStats;
+  /** Optimisation speed (mean training accuracy over epochs) over seeds. */
+  speed: SeedStats;
+  runIds: string[];
+}
+
+export interface CheckpointSweepResult {
+  kind: 'CHECKPOINT_SWEEP';
+  pretrainRunId: string;
+  datasetId: string;
+  seeds: number[];
+  /** Ascending by epoch. */
+  points: CheckpointSweepPoint[];
+  /** The random-init baseline fine-tuned with the same seeds; null when it was not requested. */
+  randomInit: { accuracy: SeedStats; speed: SeedStats; runIds: string[] } | null;
+}
+
+/** Any stored analysis result; `kind` says which. */
+export type AnalysisResult =
+  | CkaResult
+  | MistakesResult
+  | ParamDistanceResult
+  | BarrierResult
+  | ModuleCriticalityResult
+  | BlockShuffleResult
+  | CheckpointSweepResult;
+
+/** The result type for one kind. */
+export type ResultOf<K extends AnalysisKind> = Extract<AnalysisResult, { kind: K }>;
