@@ -140,6 +140,9 @@ async function readEntries(
  * `uncertainPolicy`, blank → 0. Grayscale by default (channels 1), side 32, ImageNet-gray normalisation.
  */
 export async function chexpertDataset(options: ChexpertOptions): Promise<Dataset> {
+  const side = options.side ?? 32;
+  const channels = options.channels ?? 1;
+  checkShape(side, channels, 'CheXpert');
   const { root } = options;
   if (!existsSync(join(root, 'train.csv')))
     throw new Error(
@@ -157,9 +160,6 @@ export async function chexpertDataset(options: ChexpertOptions): Promise<Dataset
     await verifyFilesExist(train);
     await verifyFilesExist(test);
   }
-  const side = options.side ?? 32;
-  const channels = options.channels ?? 1;
-  checkShape(side, channels, 'CheXpert');
   const decode = { side, channels, fit: options.fit ?? 'cover' };
   const norm = options.normalization ?? defaultNormalization(channels);
   const split = {

@@ -80,6 +80,9 @@ async function readList(
  * Defaults: side 32, channels 3, ImageNet normalisation, centre crop.
  */
 export async function domainNetDataset(options: DomainNetOptions): Promise<Dataset> {
+  const side = options.side ?? 32;
+  const channels = options.channels ?? 3;
+  checkShape(side, channels, 'DomainNet');
   const { root, domain } = options;
   if (!existsSync(root)) throw new Error(`DomainNet: root ${root} does not exist`);
   if (!existsSync(join(root, `${domain}_train.txt`)))
@@ -102,9 +105,6 @@ export async function domainNetDataset(options: DomainNetOptions): Promise<Datas
     await verifyFilesExist(train);
     await verifyFilesExist(test);
   }
-  const side = options.side ?? 32;
-  const channels = options.channels ?? 3;
-  checkShape(side, channels, 'DomainNet');
   const decode = { side, channels, fit: options.fit ?? 'cover' };
   const norm = options.normalization ?? defaultNormalization(channels);
   const split = { concurrency: options.concurrency, cacheBytes: options.cacheBytes };

@@ -48,6 +48,9 @@ async function listSplit(root: string, split: 'train' | 'test', classes: string[
  * ignored. Defaults: side 32, channels 3, ImageNet normalisation, centre crop.
  */
 export async function imageFolderDataset(options: ImageFolderOptions): Promise<Dataset> {
+  const side = options.side ?? 32;
+  const channels = options.channels ?? 3;
+  checkShape(side, channels, 'ImageFolder');
   const { root } = options;
   for (const split of ['train', 'test'])
     if (!existsSync(join(root, split)))
@@ -72,9 +75,6 @@ export async function imageFolderDataset(options: ImageFolderOptions): Promise<D
     await verifyFilesExist(train);
     await verifyFilesExist(test);
   }
-  const side = options.side ?? 32;
-  const channels = options.channels ?? 3;
-  checkShape(side, channels, 'ImageFolder');
   const decode = { side, channels, fit: options.fit ?? 'cover' };
   const norm = options.normalization ?? defaultNormalization(channels);
   const split = { concurrency: options.concurrency, cacheBytes: options.cacheBytes };

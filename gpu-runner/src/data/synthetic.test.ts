@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SYNTHETIC_CLASSES, type SYNTHETIC_DOMAINS, syntheticDataset, syntheticExample } from './synthetic';
+import { writePreview } from './synthetic/preview.test-helper';
 import type { Batch } from './types';
 
 async function first(it: AsyncIterable<Batch>): Promise<Batch> {
@@ -86,5 +88,11 @@ describe('synthetic multi-domain generator', () => {
       () => syntheticDataset({ domain: 'photo', channels: 2 as 3 }),
       /channels must be 1 or 3, got 2/,
     );
+  });
+
+  it('writes a preview grid when BASIN_PREVIEW_DIR is set (for eyeballing)', {
+    skip: !process.env.BASIN_PREVIEW_DIR,
+  }, async () => {
+    await writePreview(join(process.env.BASIN_PREVIEW_DIR!, 'synthetic-32.png'), 20, 32, 4);
   });
 });
