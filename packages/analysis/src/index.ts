@@ -1,4 +1,18 @@
 export {
+  assertSameStructure,
+  type Barrier,
+  type BarrierOptions,
+  type BarrierResult,
+  barrierOf,
+  type CurvePoint,
+  cloneModules,
+  type Evaluation,
+  type Evaluator,
+  interpolateInto,
+  interpolationBarrier,
+  lambdaGrid,
+} from './barrier';
+export {
   CHECKPOINT_FORMAT,
   type Checkpoint,
   CheckpointError,
@@ -16,8 +30,30 @@ export {
   ckaMatrix,
   linearCka,
 } from './cka';
+export {
+  type CriticalityCell,
+  type CriticalityOptions,
+  type CriticalityResult,
+  type ModuleCriticality,
+  moduleCriticality,
+  type RewindResult,
+  rewindModules,
+} from './criticality';
+export {
+  type ExcludedModule,
+  type ModuleDistance,
+  type ParameterDistance,
+  parameterDistance,
+} from './distance';
 export { type GemmOptions, gemmTN } from './gemm';
 export { float32ToHalf, halfToFloat32 } from './half';
+export {
+  type MistakeCounts,
+  type MultilabelMistakes,
+  multiclassMistakes,
+  multilabelMistakes,
+  predictedClasses,
+} from './mistakes';
 export {
   type NpyArray,
   type NpyData,
@@ -28,6 +64,7 @@ export {
   readNpy,
   writeNpy,
 } from './npy';
+export { mixSeed, Rng } from './random';
 export {
   decodeSafetensors,
   encodeSafetensors,
@@ -35,4 +72,15 @@ export {
   type SafeTensor,
   SafetensorsError,
 } from './safetensors';
+export { type Aggregate, aggregate, studentTCdf, studentTQuantile } from './stats';
+export {
+  type BlockShuffleRow,
+  type BlockShuffleRun,
+  blockLabel,
+  blockShuffleSummary,
+  type CheckpointSweepRow,
+  type CheckpointSweepRun,
+  checkpointSweepSummary,
+  type InitSummary,
+} from './sweeps';
 export { AnalysisInputError, asRows, type NumericArray, sizeOf, type Tensor } from './tensor';
