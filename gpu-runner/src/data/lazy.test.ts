@@ -20,13 +20,26 @@ describe('lazySplit', () => {
 
   it('yields the same batches as an in-memory split, shuffled or not, with dropLast', async () => {
     const memory = memorySplit(x, y, 2);
-    for (const options of [{}, { shuffle: true, seed: 5 }, { shuffle: true, seed: 5, dropLast: true }]) {
+    for (const options of [
+      {},
+      { shuffle: true, seed: 5 },
+      { shuffle: true, seed: 5, dropLast: true },
+      { shuffle: true, seed: 5, skipBatches: 1 },
+    ]) {
       const a: number[][] = [];
       const b: number[][] = [];
       for await (const batch of lazy.batches(4, options)) a.push([...batch.y]);
       for await (const batch of memory.batches(4, options)) b.push([...batch.y]);
       assert.deepEqual(a, b);
     }
+  });
+
+  it('skips batches of the same order when resuming', async () => {
+    const all: number[][] = [];
+    const rest: number[][] = [];
+    for await (const b of lazy.batches(3, { shuffle: true, seed: 1 })) all.push([...b.y]);
+    for await (const b of lazy.batches(3, { shuffle: true, seed: 1, skipBatches: 2 })) rest.push([...b.y]);
+    assert.deepEqual(rest, all.slice(2));
   });
 
   it('rejects a bad batch size and surfaces a failing example', async () => {

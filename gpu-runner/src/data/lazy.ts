@@ -38,9 +38,12 @@ export function lazySplit(source: LazySplitSource): DataSplit {
     async *batches(batchSize: number, options: BatchOptions = {}): AsyncIterable<Batch> {
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+      const skip = options.skipBatches ?? 0;
+      if (!Number.isInteger(skip) || skip < 0)
+        throw new Error(`skipBatches must be a non-negative integer, got ${skip}`);
       const order = options.shuffle ? permutation(size, options.seed ?? 0) : null;
       const starts: number[] = [];
-      for (let s = 0; s < size; s += batchSize) {
+      for (let s = skip * batchSize; s < size; s += batchSize) {
         if (size - s < batchSize && options.dropLast) break;
         starts.push(s);
       }

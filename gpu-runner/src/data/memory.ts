@@ -46,8 +46,11 @@ export function memorySplit(
     async *batches(batchSize: number, options: BatchOptions = {}): AsyncIterable<Batch> {
       if (!Number.isInteger(batchSize) || batchSize < 1)
         throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+      const skip = options.skipBatches ?? 0;
+      if (!Number.isInteger(skip) || skip < 0)
+        throw new Error(`skipBatches must be a non-negative integer, got ${skip}`);
       const order = options.shuffle ? permutation(size, options.seed ?? 0) : null;
-      for (let start = 0; start < size; start += batchSize) {
+      for (let start = skip * batchSize; start < size; start += batchSize) {
         const n = Math.min(batchSize, size - start);
         if (n < batchSize && options.dropLast) return;
         if (!order) {

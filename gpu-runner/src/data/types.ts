@@ -41,6 +41,11 @@ export interface BatchOptions {
   seed?: number;
   /** Drop a last batch smaller than batchSize. Default false. */
   dropLast?: boolean;
+  /**
+   * Start after this many batches of the same order (resuming mid-epoch) without producing the skipped ones,
+   * which matters for splits decoded from disk. Default 0.
+   */
+  skipBatches?: number;
 }
 
 export interface DataSplit {
