@@ -61,7 +61,7 @@ describe('openDataset', () => {
     );
     await assert.rejects(
       openDataset({ kind: 'SYNTHETIC_DOMAIN' }),
-      /needs a domain \(one of photo, clipart, sketch, quickdraw\)/,
+      /needs a domain \(one of photo, clipart, sketch, quickdraw, painting\)/,
     );
     await assert.rejects(openDataset({ kind: 'SYNTHETIC_DOMAIN', domain: 'real' }), /unknown domain 'real'/);
     await assert.rejects(openDataset({ kind: 'CHEXPERT' }), /CHEXPERT is read from disk and needs a root/);

@@ -73,6 +73,17 @@ describe('synthetic multi-domain generator', () => {
       far += distance(q, syntheticExample('photo', 'train', i).pixels);
     }
     assert.ok(near < far, `near ${near} < far ${far}`);
+    let paintPhoto = 0;
+    let paintQuick = 0;
+    for (let i = 0; i < 20; i++) {
+      const p = syntheticExample('painting', 'train', i).pixels;
+      paintPhoto += distance(p, syntheticExample('photo', 'train', i).pixels);
+      paintQuick += distance(p, syntheticExample('quickdraw', 'train', i).pixels);
+    }
+    assert.ok(
+      paintPhoto < paintQuick,
+      `painting nearer photo (${paintPhoto}) than quickdraw (${paintQuick})`,
+    );
     // Two classes in the same pose differ; two poses of one class differ.
     const circle = syntheticExample('clipart', 'train', 0).pixels;
     assert.ok(distance(circle, syntheticExample('clipart', 'train', 1).pixels) > 0.02);
@@ -82,7 +93,7 @@ describe('synthetic multi-domain generator', () => {
   it('rejects an unknown domain, naming the choices', () => {
     assert.throws(
       () => syntheticDataset({ domain: 'oil' }),
-      /unknown domain 'oil' \(expected one of photo, clipart, sketch, quickdraw\)/,
+      /unknown domain 'oil' \(expected one of photo, clipart, sketch, quickdraw, painting\)/,
     );
     assert.throws(
       () => syntheticDataset({ domain: 'photo', channels: 2 as 3 }),

@@ -2,10 +2,11 @@ import { boxBlur, fillCoverage, strokePolyline, valueNoise } from './raster';
 import { classOutline, type Point } from './shapes';
 
 /**
- * The synthetic domains, from photo-like to abstract. Near pairs share a rendering idea (photo ↔ clipart are
- * filled and coloured; sketch ↔ quickdraw are dark strokes on white); photo ↔ quickdraw are far apart.
+ * The synthetic domains. Near pairs share a rendering idea (photo ↔ painting ↔ clipart are filled and coloured;
+ * sketch ↔ quickdraw are dark strokes on white); photo ↔ quickdraw are far apart. New domains are appended, so
+ * a domain's index (part of its style seed) never changes.
  */
-export const SYNTHETIC_DOMAINS = ['photo', 'clipart', 'sketch', 'quickdraw'] as const;
+export const SYNTHETIC_DOMAINS = ['photo', 'clipart', 'sketch', 'quickdraw', 'painting'] as const;
 export type SyntheticDomain = (typeof SYNTHETIC_DOMAINS)[number];
 
 type Rand = () => number;
@@ -211,6 +212,54 @@ function renderQuickdraw(side: number, polys: Point[][], pose: Pose, rand: Rand)
   return img;
 }
 
+/** Brush strokes: textured background, the object painted in short strokes of its colour, soft edges. */
+function renderPainting(side: number, polys: Point[][], rand: Rand): Float32Array {
+  const img = new Float32Array(side * side * 3);
+  const unit = side / 32;
+  const muted = (c: Rgb): Rgb => c.map((v) => 0.25 + 0.6 * v) as Rgb;
+  const bgA = muted(randomColor(rand));
+  const bgB = muted(randomColor(rand));
+  for (let r = 0; r < side; r++)
+    for (let c = 0; c < side; c++) {
+      const t = r / side;
+      const weave = 0.03 * Math.sin(c * 2.2) * Math.sin(r * 2.2);
+      for (let k = 0; k < 3; k++)
+        img[(r * side + c) * 3 + k] = clamp01(bgA[k]! * (1 - t) + bgB[k]! * t + weave);
+    }
+  const bgLum = (lum(bgA) + lum(bgB)) / 2;
+  let obj = randomColor(rand, 0.05, 1);
+  for (let tries = 0; tries < 50 && Math.abs(lum(obj) - bgLum) < 0.3; tries++)
+    obj = randomColor(rand, 0.05, 1);
+  const dab = (mask: Float32Array | null, base: Rgb, count: number, angle: number, spread: number) => {
+    for (let i = 0; i < count; i++) {
+      const x = range(rand, 0, side);
+      const y = range(rand, 0, side);
+      const a = angle + gauss(rand) * 0.6;
+      const len = range(rand, 3, 8) * unit;
+      const cov = new Float32Array(side * side);
+      const pts: Point[] = [
+        [x - (Math.cos(a) * len) / 2, y - (Math.sin(a) * len) / 2],
+        [x + (Math.cos(a) * len) / 2, y + (Math.sin(a) * len) / 2],
+      ];
+      strokePolyline(cov, side, pts, range(rand, 1.5, 3) * unit, false, range(rand, 0.4, 0.8));
+      if (mask) for (let p = 0; p < cov.length; p++) cov[p]! *= mask[p]!;
+      const color: Rgb = [
+        clamp01(base[0] + spread * gauss(rand)),
+        clamp01(base[1] + spread * gauss(rand)),
+        clamp01(base[2] + spread * gauss(rand)),
+      ];
+      paint(img, cov, color);
+    }
+  };
+  const angle = range(rand, 0, Math.PI);
+  dab(null, [(bgA[0] + bgB[0]) / 2, (bgA[1] + bgB[1]) / 2, (bgA[2] + bgB[2]) / 2], 30, angle, 0.12);
+  // An underpainting of the object's colour with soft edges, then strokes on top of it.
+  const soft = boxBlur(fillCoverage(polys, side, 2), side, Math.max(1, Math.round(unit)));
+  paint(img, soft, obj);
+  dab(soft, obj, 70, angle + Math.PI / 2, 0.1);
+  return img;
+}
+
 /**
  * Renders one example as side²·3 RGB values in [0, 1]. `geometry` fixes the class's shape variation and
  * pose (shared by all domains for the same example index); `style` draws everything domain-specific.
@@ -239,5 +288,7 @@ export function renderSynthetic(
       return renderSketch(side, polys, style);
     case 'quickdraw':
       return renderQuickdraw(side, polys, pose, style);
+    case 'painting':
+      return renderPainting(side, polys, style);
   }
 }
