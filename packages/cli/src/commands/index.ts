@@ -1,5 +1,10 @@
 import type { Command } from '../command';
+import { barrier } from './barrier';
+import { cka } from './cka';
+import { distance } from './distance';
+import { mistakes } from './mistakes';
+import { npyInfo } from './npy-info';
 import { start } from './start';
 
 /** Every sub-command, in the order `basin help` lists them. */
-export const commands: Command[] = [start];
+export const commands: Command[] = [start, cka, mistakes, distance, barrier, npyInfo];
