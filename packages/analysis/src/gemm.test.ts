@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randn } from '../test/fixtures';
-import { gemmTN } from './gemm';
+import { gemmBackend, gemmTN, gemmTNJs } from './gemm';
 
 function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -11,33 +11,43 @@ function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number
   return c;
 }
 
-describe('gemmTN', () => {
-  for (const [m, n, k] of [
-    [1, 1, 1],
-    [3, 5, 7],
-    [4, 4, 4],
-    [131, 1029, 300],
-    [17, 9, 513],
-  ] as const) {
-    it(`C += AᵀB for m=${m} n=${n} k=${k} (ragged edges, several K blocks)`, () => {
-      const a = randn(k * m, m + n);
-      const b = randn(k * n, k);
-      const c = new Float64Array(m * n).fill(1);
-      gemmTN(a, b, m, n, k, c);
-      const want = naive(a, b, m, n, k);
-      for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i]! - 1 - want[i]!) < 1e-10, `entry ${i}`);
+for (const [name, gemm] of [
+  [`gemmTN (${gemmBackend()})`, gemmTN],
+  ['gemmTNJs', gemmTNJs],
+] as const) {
+  describe(name, () => {
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [3, 5, 7],
+      [4, 4, 4],
+      [131, 1029, 300],
+      [17, 9, 513],
+    ] as const) {
+      it(`C += AᵀB for m=${m} n=${n} k=${k} (ragged edges, several K blocks)`, () => {
+        const a = randn(k * m, m + n);
+        const b = randn(k * n, k);
+        const c = new Float64Array(m * n).fill(1);
+        gemm(a, b, m, n, k, c);
+        const want = naive(a, b, m, n, k);
+        for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[i]! - 1 - want[i]!) < 1e-10, `entry ${i}`);
+      });
+    }
+    it('uses the wasm SIMD kernel where WebAssembly SIMD exists (Node ≥ 16.4)', () => {
+      if (name === 'gemmTNJs') return;
+      assert.equal(gemmBackend(), process.env.BASIN_GEMM === 'js' ? 'js' : 'wasm-simd');
     });
-  }
-  it('honours strides, offsets and the upper-triangle mode', () => {
-    const k = 260;
-    const m = 150;
-    const a = randn(k * (m + 5) + 3, 9);
-    const c = new Float64Array(m * m);
-    gemmTN(a, a, m, m, k, c, { lda: m + 5, ldb: m + 5, offsetA: 3, offsetB: 3, upper: true });
-    const dense = new Float64Array(k * m);
-    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) dense[p * m + i] = a[3 + p * (m + 5) + i]!;
-    const want = naive(dense, dense, m, m, k);
-    for (let i = 0; i < m; i++)
-      for (let j = i; j < m; j++) assert.ok(Math.abs(c[i * m + j]! - want[i * m + j]!) < 1e-10, `${i},${j}`);
+    it('honours strides, offsets and the upper-triangle mode', () => {
+      const k = 260;
+      const m = 150;
+      const a = randn(k * (m + 5) + 3, 9);
+      const c = new Float64Array(m * m);
+      gemm(a, a, m, m, k, c, { lda: m + 5, ldb: m + 5, offsetA: 3, offsetB: 3, upper: true });
+      const dense = new Float64Array(k * m);
+      for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) dense[p * m + i] = a[3 + p * (m + 5) + i]!;
+      const want = naive(dense, dense, m, m, k);
+      for (let i = 0; i < m; i++)
+        for (let j = i; j < m; j++)
+          assert.ok(Math.abs(c[i * m + j]! - want[i * m + j]!) < 1e-10, `${i},${j}`);
+    });
   });
-});
+}

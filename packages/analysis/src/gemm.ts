@@ -6,6 +6,7 @@
  * MR- and NR-wide panels (so the inner loop streams memory linearly, whatever the leading dimensions), and a
  * 4×4 register-blocked micro-kernel accumulates 16 entries of C in locals across the whole KC block.
  */
+import { type WasmKernel, wasmKernel } from './gemm-wasm';
 
 /** Rows of C one micro-kernel call produces. */
 const MR = 4;
@@ -111,11 +112,81 @@ function kernel4x4(
   for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) c[co + i * ldc + j] = c[co + i * ldc + j]! + t[i * 4 + j]!;
 }
 
+/** Which kernel {@link gemmTN} runs: `wasm-simd` (f64x2) where available, else `js`. */
+export function gemmBackend(): 'wasm-simd' | 'js' {
+  return wasmKernel() ? 'wasm-simd' : 'js';
+}
+
 /**
  * `C += Aᵀ B`: C is m×n, A is k×m, B is k×n, all row-major Float64Arrays (strides and offsets in `opts`).
  * C is accumulated into, never cleared, so callers can sum over chunks of rows.
  */
 export function gemmTN(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  c: Float64Array,
+  opts: GemmOptions = {},
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const wasm = wasmKernel();
+  if (wasm) gemmWasm(wasm, a, b, m, n, k, c, opts);
+  else gemmTNJs(a, b, m, n, k, c, opts);
+}
+
+function gemmWasm(
+  w: WasmKernel,
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  c: Float64Array,
+  opts: GemmOptions,
+): void {
+  const lda = opts.lda ?? m;
+  const ldb = opts.ldb ?? n;
+  const ldc = opts.ldc ?? n;
+  const offA = opts.offsetA ?? 0;
+  const offB = opts.offsetB ?? 0;
+  const upper = opts.upper ?? false;
+  const aBytes = KC * (MC + MR) * 8;
+  const bBytes = KC * (NC + NR) * 8;
+  const tBytes = (MC + MR) * (NC + NR) * 8;
+  const need = aBytes + bBytes + tBytes;
+  if (w.memory.buffer.byteLength < need)
+    w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
+  const buf = w.memory.buffer;
+  const ap = new Float64Array(buf, 0, aBytes / 8);
+  const bp = new Float64Array(buf, aBytes, bBytes / 8);
+  const tile = new Float64Array(buf, aBytes + bBytes, tBytes / 8);
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = Math.min(NC, n - j0);
+      const ncPad = Math.ceil(nc / NR) * NR;
+      pack(b, ldb, offB, p0, kc, j0, nc, bp);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        if (upper && i0 >= j0 + nc) break;
+        const mc = Math.min(MC, m - i0);
+        const mcPad = Math.ceil(mc / MR) * MR;
+        pack(a, lda, offA, p0, kc, i0, mc, ap);
+        w.kernel(0, aBytes, aBytes + bBytes, mcPad, ncPad, kc, upper ? 1 : 0, i0 - j0);
+        // tile is column-major: C[i0+i, j0+j] += tile[j*mcPad + i]
+        for (let i = 0; i < mc; i++) {
+          const row = (i0 + i) * ldc + j0;
+          const jStart = upper ? Math.max(0, i0 + i - j0) : 0;
+          for (let j = jStart; j < nc; j++) c[row + j] = c[row + j]! + tile[j * mcPad + i]!;
+        }
+      }
+    }
+  }
+}
+
+/** The plain-JS kernel alone (what {@link gemmTN} falls back to); same contract as {@link gemmTN}. */
+export function gemmTNJs(
   a: Float64Array,
   b: Float64Array,
   m: number,
@@ -130,7 +201,6 @@ export function gemmTN(
   const offA = opts.offsetA ?? 0;
   const offB = opts.offsetB ?? 0;
   const upper = opts.upper ?? false;
-  if (m === 0 || n === 0 || k === 0) return;
   const needA = KC * (MC + MR);
   const needB = KC * (NC + NR);
   if (packA.length < needA) packA = new Float64Array(needA);

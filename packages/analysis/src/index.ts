@@ -45,7 +45,7 @@ export {
   type ParameterDistance,
   parameterDistance,
 } from './distance';
-export { type GemmOptions, gemmTN } from './gemm';
+export { type GemmOptions, gemmBackend, gemmTN, gemmTNJs } from './gemm';
 export { float32ToHalf, halfToFloat32 } from './half';
 export {
   type MistakeCounts,
