@@ -6,7 +6,7 @@
  * MR- and NR-wide panels (so the inner loop streams memory linearly, whatever the leading dimensions), and a
  * 4×4 register-blocked micro-kernel accumulates 16 entries of C in locals across the whole KC block.
  */
-import { type WasmKernel, wasmKernel } from './gemm-wasm';
+import { WASM_MR, WASM_NR, type WasmKernel, wasmKernel } from './gemm-wasm';
 
 /** Rows of C one micro-kernel call produces. */
 const MR = 4;
@@ -51,21 +51,24 @@ function pack(
   c0: number,
   w: number,
   dst: Float64Array,
+  R = 4,
 ): void {
   let o = 0;
-  for (let c = 0; c < w; c += 4) {
-    const full = c + 4 <= w;
+  for (let c = 0; c < w; c += R) {
+    const full = c + R <= w;
     for (let p = 0; p < kc; p++) {
       const s = off + (p0 + p) * ld + c0 + c;
-      if (full) {
+      if (R === 4 && full) {
         dst[o] = src[s]!;
         dst[o + 1] = src[s + 1]!;
         dst[o + 2] = src[s + 2]!;
         dst[o + 3] = src[s + 3]!;
+      } else if (full) {
+        for (let r = 0; r < R; r++) dst[o + r] = src[s + r]!;
       } else {
-        for (let r = 0; r < 4; r++) dst[o + r] = c + r < w ? src[s + r]! : 0;
+        for (let r = 0; r < R; r++) dst[o + r] = c + r < w ? src[s + r]! : 0;
       }
-      o += 4;
+      o += R;
     }
   }
 }
@@ -152,9 +155,9 @@ function gemmWasm(
   const offA = opts.offsetA ?? 0;
   const offB = opts.offsetB ?? 0;
   const upper = opts.upper ?? false;
-  const aBytes = KC * (MC + MR) * 8;
-  const bBytes = KC * (NC + NR) * 8;
-  const tBytes = (MC + MR) * (NC + NR) * 8;
+  const aBytes = KC * (MC + WASM_MR) * 8;
+  const bBytes = KC * (NC + WASM_NR) * 8;
+  const tBytes = (MC + WASM_MR) * (NC + WASM_NR) * 8;
   const need = aBytes + bBytes + tBytes;
   if (w.memory.buffer.byteLength < need)
     w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
@@ -166,13 +169,13 @@ function gemmWasm(
     const kc = Math.min(KC, k - p0);
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = Math.min(NC, n - j0);
-      const ncPad = Math.ceil(nc / NR) * NR;
-      pack(b, ldb, offB, p0, kc, j0, nc, bp);
+      const ncPad = Math.ceil(nc / WASM_NR) * WASM_NR;
+      pack(b, ldb, offB, p0, kc, j0, nc, bp, WASM_NR);
       for (let i0 = 0; i0 < m; i0 += MC) {
         if (upper && i0 >= j0 + nc) break;
         const mc = Math.min(MC, m - i0);
-        const mcPad = Math.ceil(mc / MR) * MR;
-        pack(a, lda, offA, p0, kc, i0, mc, ap);
+        const mcPad = Math.ceil(mc / WASM_MR) * WASM_MR;
+        pack(a, lda, offA, p0, kc, i0, mc, ap, WASM_MR);
         w.kernel(0, aBytes, aBytes + bBytes, mcPad, ncPad, kc, upper ? 1 : 0, i0 - j0);
         // tile is column-major: C[i0+i, j0+j] += tile[j*mcPad + i]
         for (let i = 0; i < mc; i++) {
