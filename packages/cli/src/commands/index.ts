@@ -5,6 +5,7 @@ import { distance } from './distance';
 import { mistakes } from './mistakes';
 import { npyInfo } from './npy-info';
 import { start } from './start';
+import { token } from './token';
 
 /** Every sub-command, in the order `basin help` lists them. */
-export const commands: Command[] = [start, cka, mistakes, distance, barrier, npyInfo];
+export const commands: Command[] = [start, cka, mistakes, distance, barrier, npyInfo, token];

@@ -1,0 +1,385 @@
+import { createUnionType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { PairType } from '../common/enums';
+
+// GraphQL shapes of packages/db/src/results.ts (documented in apps/api/RESULTS.md). Field names match the JSON.
+
+@ObjectType({ description: 'One side of a compared pair.' })
+export class ModelRef {
+  @Field(() => ID)
+  checkpointId!: string;
+
+  @Field(() => ID, { nullable: true })
+  runId!: string | null;
+
+  @Field(() => String)
+  label!: string;
+}
+
+@ObjectType({ description: 'A quantity over seeds: mean, sample std, 95% CI of the mean, values.' })
+export class SeedStats {
+  @Field(() => Float)
+  mean!: number;
+
+  @Field(() => Float)
+  std!: number;
+
+  @Field(() => Float)
+  ciLow!: number;
+
+  @Field(() => Float)
+  ciHigh!: number;
+
+  @Field(() => Int)
+  n!: number;
+
+  @Field(() => [Float])
+  values!: number[];
+}
+
+@ObjectType({ description: 'CKA between every module of A and every module of B.' })
+export class CkaPair {
+  @Field(() => ModelRef)
+  a!: ModelRef;
+
+  @Field(() => ModelRef)
+  b!: ModelRef;
+
+  @Field(() => PairType)
+  pairType!: PairType;
+
+  @Field(() => [String])
+  modulesA!: string[];
+
+  @Field(() => [String])
+  modulesB!: string[];
+
+  @Field(() => [[Float]], { description: 'values[i][j] = CKA(modulesA[i], modulesB[j]).' })
+  values!: number[][];
+}
+
+@ObjectType()
+export class CkaResult {
+  @Field(() => Boolean)
+  debiased!: boolean;
+
+  @Field(() => Int)
+  examples!: number;
+
+  @Field(() => String)
+  split!: string;
+
+  @Field(() => [CkaPair])
+  pairs!: CkaPair[];
+}
+
+@ObjectType({ description: 'Common and uncommon mistakes of two models on the same examples.' })
+export class MistakesPair {
+  @Field(() => ModelRef)
+  a!: ModelRef;
+
+  @Field(() => ModelRef)
+  b!: ModelRef;
+
+  @Field(() => PairType)
+  pairType!: PairType;
+
+  @Field(() => Int, { description: 'Wrong by both.' })
+  common!: number;
+
+  @Field(() => Int, { description: 'Wrong by A only.' })
+  onlyA!: number;
+
+  @Field(() => Int, { description: 'Wrong by B only.' })
+  onlyB!: number;
+
+  @Field(() => Float)
+  accuracyA!: number;
+
+  @Field(() => Float)
+  accuracyB!: number;
+
+  @Field(() => Float, { description: 'Fraction of examples with equal predictions.' })
+  agreement!: number;
+
+  @Field(() => Float, { description: 'Among common mistakes, the fraction with the same wrong class.' })
+  wrongAgreement!: number;
+}
+
+@ObjectType()
+export class MistakesResult {
+  @Field(() => Int)
+  examples!: number;
+
+  @Field(() => [MistakesPair])
+  pairs!: MistakesPair[];
+}
+
+@ObjectType()
+export class ModuleDistance {
+  @Field(() => String)
+  module!: string;
+
+  @Field(() => Float)
+  distance!: number;
+
+  @Field(() => Float)
+  numel!: number;
+}
+
+@ObjectType({ description: 'A module left out because its shapes differ.' })
+export class ExcludedModule {
+  @Field(() => String)
+  module!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => [Int])
+  shapeA!: number[];
+
+  @Field(() => [Int])
+  shapeB!: number[];
+}
+
+@ObjectType()
+export class ParamDistancePair {
+  @Field(() => ModelRef)
+  a!: ModelRef;
+
+  @Field(() => ModelRef)
+  b!: ModelRef;
+
+  @Field(() => PairType)
+  pairType!: PairType;
+
+  @Field(() => Float)
+  total!: number;
+
+  @Field(() => [ModuleDistance])
+  modules!: ModuleDistance[];
+
+  @Field(() => [ExcludedModule])
+  excluded!: ExcludedModule[];
+}
+
+@ObjectType()
+export class ParamDistanceResult {
+  @Field(() => [ParamDistancePair])
+  pairs!: ParamDistancePair[];
+}
+
+@ObjectType({ description: 'Loss and error along θ(λ) = (1−λ)θ_A + λθ_B, and the barriers.' })
+export class BarrierPair {
+  @Field(() => ModelRef)
+  a!: ModelRef;
+
+  @Field(() => ModelRef)
+  b!: ModelRef;
+
+  @Field(() => PairType)
+  pairType!: PairType;
+
+  @Field(() => [Float])
+  lambdas!: number[];
+
+  @Field(() => [Float])
+  loss!: number[];
+
+  @Field(() => [Float])
+  error!: number[];
+
+  @Field(() => Float)
+  lossBarrier!: number;
+
+  @Field(() => Float)
+  errorBarrier!: number;
+}
+
+@ObjectType()
+export class BarrierResult {
+  @Field(() => String)
+  split!: string;
+
+  @Field(() => [BarrierPair])
+  pairs!: BarrierPair[];
+}
+
+@ObjectType()
+export class ModuleCriticality {
+  @Field(() => String)
+  module!: string;
+
+  @Field(() => Float, { nullable: true, description: 'μ; null when no (α, σ) stayed within (1+ε)·L.' })
+  criticality!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  bestAlpha!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  bestSigma!: number | null;
+
+  @Field(() => Float, { description: '‖θ^F − θ⁰‖_F of the module.' })
+  distance!: number;
+
+  @Field(() => [[Float]], { description: 'meanLoss[i][j] at alphas[i], sigmas[j].' })
+  meanLoss!: number[][];
+
+  @Field(() => Float)
+  rewindLoss!: number;
+
+  @Field(() => Float)
+  rewindAccuracy!: number;
+}
+
+@ObjectType()
+export class ModuleCriticalityResult {
+  @Field(() => ModelRef)
+  initial!: ModelRef;
+
+  @Field(() => ModelRef)
+  final!: ModelRef;
+
+  @Field(() => Float)
+  epsilon!: number;
+
+  @Field(() => Int)
+  noiseSamples!: number;
+
+  @Field(() => Float)
+  finalLoss!: number;
+
+  @Field(() => Float)
+  finalAccuracy!: number;
+
+  @Field(() => [Float])
+  alphas!: number[];
+
+  @Field(() => [Float])
+  sigmas!: number[];
+
+  @Field(() => [ModuleCriticality])
+  modules!: ModuleCriticality[];
+}
+
+@ObjectType({ description: 'One block size of a block-shuffle sweep: P-T vs RI-T over seeds.' })
+export class BlockShuffleRow {
+  @Field(() => Int, { nullable: true, description: 'null = none, 0 = "*".' })
+  blockSize!: number | null;
+
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => SeedStats)
+  pretrainedAccuracy!: SeedStats;
+
+  @Field(() => SeedStats)
+  randomAccuracy!: SeedStats;
+
+  @Field(() => SeedStats)
+  pretrainedSpeed!: SeedStats;
+
+  @Field(() => SeedStats)
+  randomSpeed!: SeedStats;
+
+  @Field(() => SeedStats, { description: '100·(A_PT − A_RIT)/A_PT.' })
+  relativeDrop!: SeedStats;
+
+  @Field(() => [ID])
+  pretrainedRunIds!: string[];
+
+  @Field(() => [ID])
+  randomRunIds!: string[];
+}
+
+@ObjectType()
+export class BlockShuffleResult {
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => ID)
+  pretrainCheckpointId!: string;
+
+  @Field(() => [Int])
+  seeds!: number[];
+
+  @Field(() => [BlockShuffleRow])
+  rows!: BlockShuffleRow[];
+}
+
+@ObjectType({ description: 'Fine-tuning from one pretraining checkpoint, over seeds.' })
+export class CheckpointSweepPoint {
+  @Field(() => ID)
+  checkpointId!: string;
+
+  @Field(() => Float)
+  epoch!: number;
+
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => SeedStats)
+  accuracy!: SeedStats;
+
+  @Field(() => SeedStats)
+  speed!: SeedStats;
+
+  @Field(() => [ID])
+  runIds!: string[];
+}
+
+@ObjectType({ description: 'The random-init baseline of a checkpoint sweep.' })
+export class RandomInitBaseline {
+  @Field(() => SeedStats)
+  accuracy!: SeedStats;
+
+  @Field(() => SeedStats)
+  speed!: SeedStats;
+
+  @Field(() => [ID])
+  runIds!: string[];
+}
+
+@ObjectType()
+export class CheckpointSweepResult {
+  @Field(() => ID)
+  pretrainRunId!: string;
+
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => [Int])
+  seeds!: number[];
+
+  @Field(() => [CheckpointSweepPoint])
+  points!: CheckpointSweepPoint[];
+
+  @Field(() => RandomInitBaseline, { nullable: true })
+  randomInit!: RandomInitBaseline | null;
+}
+
+const BY_KIND = {
+  CKA: 'CkaResult',
+  MISTAKES: 'MistakesResult',
+  PARAM_DISTANCE: 'ParamDistanceResult',
+  BARRIER: 'BarrierResult',
+  MODULE_CRITICALITY: 'ModuleCriticalityResult',
+  BLOCK_SHUFFLE: 'BlockShuffleResult',
+  CHECKPOINT_SWEEP: 'CheckpointSweepResult',
+} as const;
+
+/** The result of an analysis; which member is fixed by the analysis kind. */
+export const AnalysisResult = createUnionType({
+  name: 'AnalysisResult',
+  description: 'The typed result of an analysis; the member follows the analysis kind.',
+  types: () =>
+    [
+      CkaResult,
+      MistakesResult,
+      ParamDistanceResult,
+      BarrierResult,
+      ModuleCriticalityResult,
+      BlockShuffleResult,
+      CheckpointSweepResult,
+    ] as const,
+  resolveType: (value) => BY_KIND[(value as unknown as { kind: keyof typeof BY_KIND }).kind],
+});

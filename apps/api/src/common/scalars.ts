@@ -1,0 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+
+/** Free-form JSON objects (hyperparameters, specs, parameters). */
+export const JSONObject = GraphQLJSONObject;

@@ -1,0 +1,21 @@
+import type { EventBus, Sql } from '@basin/db';
+import type { Identity } from './auth';
+import type { LiveEvents } from './live';
+import { createLoaders, type Loaders } from './loaders';
+
+/** What every resolver gets: the caller's team, per-request loaders, the database and the live events. */
+export interface Context {
+  sql: Sql;
+  identity: Identity;
+  loaders: Loaders;
+  bus: EventBus;
+  live: LiveEvents;
+}
+
+/** A fresh context for one request or one subscription. */
+export function createContext(
+  deps: { sql: Sql; bus: EventBus; live: LiveEvents },
+  identity: Identity,
+): Context {
+  return { ...deps, identity, loaders: createLoaders(deps.sql, identity.teamId) };
+}

@@ -1,0 +1,141 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  GraphQLList,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import { BasinError } from './errors';
+
+/** Query cost limits. */
+export interface Limits {
+  /** Deepest allowed nesting of fields. Default 12. */
+  maxDepth: number;
+  /** Largest allowed estimated cost. Default 25,000. */
+  maxComplexity: number;
+  /** Largest `first` of a connection. Default 100. */
+  maxPageSize: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxComplexity: 25_000, maxPageSize: 100 };
+
+/** Assumed length of a list field that has no size argument. */
+const LIST_FACTOR = 10;
+/** Arguments that bound the length of a field's list. */
+const SIZE_ARGS = ['first', 'limit'];
+
+/**
+ * Estimates an operation's depth and cost before it runs and throws BAD_USER_INPUT when either is over the limit.
+ * @remarks Cost: every field costs 1 (or its `complexity` extension, set with type-graphql's `complexity` option),
+ * and a list multiplies the cost of what it selects by its `first`/`limit` argument (variables resolved), else by
+ * 10. Lists inside a `…Connection` are already counted by the connection's `first`. Introspection is free.
+ */
+export function checkLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: Limits = DEFAULT_LIMITS,
+): void {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations: OperationDefinitionNode[] = [];
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    if (d.kind === Kind.OPERATION_DEFINITION) operations.push(d);
+  }
+  const op = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!op) return; // graphql-js reports the missing operation itself
+  const root =
+    op.operation === 'query'
+      ? schema.getQueryType()
+      : op.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  if (!root) return;
+  const vars = variables ?? {};
+
+  const argValue = (node: ValueNode): unknown => {
+    if (node.kind === Kind.VARIABLE) return vars[node.name.value];
+    if (node.kind === Kind.INT) return Number(node.value);
+    return undefined;
+  };
+
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType, depth: number, seen: Set<string>) => {
+    let cost = 0;
+    let maxDepth = depth;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const frag = fragments.get(sel.name.value);
+        if (!frag || seen.has(frag.name.value)) continue;
+        const fragType = schema.getType(frag.typeCondition.name.value) ?? type;
+        const r = walk(frag.selectionSet, fragType, depth, new Set([...seen, frag.name.value]));
+        cost += r.cost;
+        maxDepth = Math.max(maxDepth, r.depth);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? type) : type;
+        const r = walk(sel.selectionSet, t, depth, seen);
+        cost += r.cost;
+        maxDepth = Math.max(maxDepth, r.depth);
+      } else {
+        const r = field(sel, type, depth, seen);
+        cost += r.cost;
+        maxDepth = Math.max(maxDepth, r.depth);
+      }
+    }
+    return { cost, depth: maxDepth };
+  };
+
+  const field = (node: FieldNode, parent: GraphQLNamedType, depth: number, seen: Set<string>) => {
+    const name = node.name.value;
+    if (name.startsWith('__')) return { cost: 0, depth };
+    let def: GraphQLField<unknown, unknown> | undefined;
+    if (isObjectType(parent) || isInterfaceType(parent)) def = parent.getFields()[name];
+    const own = typeof def?.extensions?.complexity === 'number' ? def.extensions.complexity : 1;
+    if (!def || !node.selectionSet) return { cost: own, depth: depth + 1 };
+    const named = getNamedType(def.type);
+    if (!isCompositeType(named) && !isUnionType(named)) return { cost: own, depth: depth + 1 };
+    let multiplier = 1;
+    if (getNullableType(def.type) instanceof GraphQLList && !parent.name.endsWith('Connection')) {
+      multiplier = LIST_FACTOR;
+    }
+    for (const arg of node.arguments ?? []) {
+      if (!SIZE_ARGS.includes(arg.name.value)) continue;
+      const v = argValue(arg.value);
+      if (typeof v === 'number' && v > 0) multiplier = v;
+    }
+    if (SIZE_ARGS.some((a) => def?.args.some((d) => d.name === a)) && multiplier === 1) {
+      const d = def.args.find((x) => SIZE_ARGS.includes(x.name))?.defaultValue;
+      if (typeof d === 'number') multiplier = d;
+    }
+    const r = walk(node.selectionSet, named, depth + 1, seen);
+    return { cost: own + multiplier * r.cost, depth: r.depth };
+  };
+
+  const { cost, depth } = walk(op.selectionSet, root, 0, new Set());
+  if (depth > limits.maxDepth) {
+    throw new BasinError(
+      'BAD_USER_INPUT',
+      `query depth ${depth} is over the limit of ${limits.maxDepth}; split it into several queries`,
+      { http: true, extensions: { depth, maxDepth: limits.maxDepth } },
+    );
+  }
+  if (cost > limits.maxComplexity) {
+    throw new BasinError(
+      'BAD_USER_INPUT',
+      `query complexity ${cost} is over the limit of ${limits.maxComplexity}; ask for smaller pages (first) or fewer fields`,
+      { http: true, extensions: { complexity: cost, maxComplexity: limits.maxComplexity } },
+    );
+  }
+}

@@ -1,0 +1,67 @@
+import { ConfigError, ensureTeam, isEmbeddedUrl, openDatabase } from '@basin/db';
+import { runService } from '@basin/service';
+import { createApp } from './app';
+import type { AuthConfig } from './auth';
+
+/**
+ * Starts the API from the environment: API_PORT (default 4000), API_HOST, DATABASE_URL (else embedded PGlite under
+ * BASIN_HOME), BASIN_AUTH (`token`, or `off` for single-user mode: the default on the embedded database) and
+ * BASIN_TEAM (the team single-user mode acts as; default "default").
+ */
+await runService('api', async (log) => {
+  const env = process.env;
+  const rawPort = env.API_PORT?.trim() || '4000';
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`API_PORT must be a port number (0–65535), got '${rawPort}'`);
+  }
+  const url = env.DATABASE_URL?.trim() ?? '';
+  // single-user by default on the embedded database (also when `basin start` hands its URL down)
+  const embedded = url === '' || isEmbeddedUrl(url) || env.BASIN_EMBEDDED === '1';
+  const mode = (env.BASIN_AUTH?.trim() || (embedded ? 'off' : 'token')).toLowerCase();
+  if (mode !== 'token' && mode !== 'off') {
+    throw new ConfigError(`BASIN_AUTH must be 'token' or 'off', got '${env.BASIN_AUTH}'`);
+  }
+  const db = await openDatabase({ env });
+  let auth: AuthConfig = { mode: 'token' };
+  if (mode === 'off') {
+    const team = await ensureTeam(db.sql, env.BASIN_TEAM?.trim() || 'default');
+    auth = { mode: 'off', teamId: team.id, teamName: team.name };
+  }
+  const app = createApp({
+    sql: db.sql,
+    auth,
+    port,
+    host: env.API_HOST?.trim() || undefined,
+    logger: {
+      info: (m) => log.info(m),
+      error: (m, err) => log.error(m, { error: (err as Error)?.stack ?? String(err) }),
+    },
+  });
+  try {
+    await app.start();
+  } catch (err) {
+    await db.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`API_PORT ${port} is already in use; stop what uses it or set API_PORT`);
+    }
+    throw err;
+  }
+  log.info(
+    `GraphQL on ${app.url}, subscriptions on ${app.url.replace(/^http/, 'ws')}; database: ${db.display}`,
+  );
+  if (auth.mode === 'off') {
+    log.warn(
+      `auth is OFF (single-user mode): anyone who can reach port ${port} acts as team '${auth.teamName}'. ` +
+        'Set BASIN_AUTH=token to require API tokens (basin token create --team <team>).',
+    );
+  } else {
+    log.info('auth: API tokens required (Authorization: Bearer <token>; basin token create --team <team>)');
+  }
+  return {
+    async stop() {
+      await app.stop();
+      await db.close();
+    },
+  };
+});

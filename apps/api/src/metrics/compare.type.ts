@@ -1,0 +1,93 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { RunGroupField } from '../common/enums';
+import { Run } from '../run/run.type';
+import { MetricBucket } from './metrics.type';
+
+@ObjectType({ description: 'One run of a comparison: its buckets (the same step edges for every run).' })
+export class RunSeries {
+  @Field(() => Run)
+  run!: Run;
+
+  @Field(() => [MetricBucket])
+  buckets!: MetricBucket[];
+
+  @Field(() => [Int], { description: 'Bucket index of each bucket (aligns runs that skip buckets).' })
+  bucketIndexes!: number[];
+}
+
+@ObjectType({ description: 'Mean and spread of the bucket `last` values across the runs of a group.' })
+export class BandPoint {
+  @Field(() => Int)
+  bucket!: number;
+
+  @Field(() => Int, { description: 'Largest step among the runs in this bucket.' })
+  step!: number;
+
+  @Field(() => Float)
+  mean!: number;
+
+  @Field(() => Float, { description: 'Sample standard deviation (0 for one run).' })
+  std!: number;
+
+  @Field(() => Float)
+  min!: number;
+
+  @Field(() => Float)
+  max!: number;
+
+  @Field(() => Int, { description: 'Runs with a point in this bucket.' })
+  n!: number;
+}
+
+@ObjectType({ description: 'A value of a grouping field.' })
+export class GroupValue {
+  @Field(() => RunGroupField)
+  field!: RunGroupField;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Ids for STUDY/DATASET/MODEL/INIT_CHECKPOINT; null = none.',
+  })
+  value!: string | null;
+}
+
+@ObjectType({
+  description: 'Runs that agree on every grouping field (e.g. seeds of one setting), as a band.',
+})
+export class RunGroup {
+  @Field(() => String, { description: 'A readable key, e.g. "INIT=PRETRAINED BLOCK_SIZE=4".' })
+  key!: string;
+
+  @Field(() => [GroupValue])
+  values!: GroupValue[];
+
+  @Field(() => [Run])
+  runs!: Run[];
+
+  @Field(() => [BandPoint])
+  band!: BandPoint[];
+}
+
+@ObjectType({ description: 'One metric across runs, downsampled into shared step buckets.' })
+export class RunComparison {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => Int)
+  buckets!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'First step of the shared range (null: no run has the key).',
+  })
+  from!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  to!: number | null;
+
+  @Field(() => [RunSeries])
+  series!: RunSeries[];
+
+  @Field(() => [RunGroup], { description: 'Empty unless groupBy was given.' })
+  groups!: RunGroup[];
+}

@@ -1,0 +1,79 @@
+import { type CheckpointRow, createCheckpoint, createModel, listModels, type ModelRow } from '@basin/db';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Checkpoint } from '../checkpoint/checkpoint.type';
+import { inTransaction } from '../common/tx';
+import { intIn, name } from '../common/validate';
+import type { Context } from '../context';
+import { badInput, notFound } from '../errors';
+import { parseId } from '../ids';
+import { ImportModelInput } from './model.input';
+import { Model } from './model.type';
+
+@Resolver(() => Model)
+export class ModelResolver {
+  @Query(() => [Model], { description: "The team's models, newest first (at most 100)." })
+  models(@Ctx() ctx: Context): Promise<ModelRow[]> {
+    return listModels(ctx.sql, ctx.identity.teamId);
+  }
+
+  @Query(() => Model)
+  async model(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ModelRow> {
+    const row = await ctx.loaders.model.load(parseId('id', id));
+    if (!row) throw notFound('model', id);
+    return row;
+  }
+
+  @FieldResolver(() => [Checkpoint], { description: 'Every checkpoint of this architecture, oldest first.' })
+  checkpoints(@Root() model: ModelRow, @Ctx() ctx: Context): Promise<CheckpointRow[]> {
+    return ctx.loaders.checkpointsByModel.load(model.id);
+  }
+
+  @Mutation(() => Model, { description: 'Registers an architecture, optionally with imported weights.' })
+  async importModel(
+    @Arg('input', () => ImportModelInput) input: ImportModelInput,
+    @Ctx() ctx: Context,
+  ): Promise<ModelRow> {
+    const shape = input.inputShape;
+    if (shape.length !== 3 || shape.some((d) => !Number.isInteger(d) || d < 1 || d > 4096)) {
+      throw badInput('input.inputShape', shape, '[height, width, channels] of positive integers');
+    }
+    intIn('input.depth', input.depth, 1, 10_000);
+    intIn('input.width', input.width, 1, 1_000_000);
+    intIn('input.numClasses', input.numClasses, 1, 1_000_000);
+    if (input.modules.length === 0 || new Set(input.modules).size !== input.modules.length) {
+      throw badInput('input.modules', input.modules, 'a non-empty list of distinct module names');
+    }
+    const w = input.weights;
+    if (w) {
+      if (!/^[0-9a-f]{64}$/.test(w.blobHash)) {
+        throw badInput('input.weights.blobHash', w.blobHash, 'a SHA-256: 64 lowercase hex digits');
+      }
+      if (!Number.isSafeInteger(w.blobSize) || w.blobSize < 0) {
+        throw badInput('input.weights.blobSize', w.blobSize, 'a size in bytes');
+      }
+    }
+    const teamId = ctx.identity.teamId;
+    return inTransaction(ctx.sql, async (tx) => {
+      const model = await createModel(tx, teamId, {
+        name: name('input.name', input.name),
+        family: name('input.family', input.family),
+        depth: input.depth,
+        width: input.width,
+        inputShape: shape,
+        numClasses: input.numClasses,
+        modules: input.modules,
+        paramCount: input.paramCount ?? 0,
+        spec: input.spec ?? {},
+      });
+      if (w) {
+        await createCheckpoint(tx, teamId, {
+          modelId: model.id,
+          blobHash: w.blobHash,
+          blobSize: w.blobSize,
+          metrics: w.metrics ?? {},
+        });
+      }
+      return model;
+    });
+  }
+}

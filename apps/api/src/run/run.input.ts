@@ -1,0 +1,129 @@
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
+import { RunInit, RunKind, RunStatus } from '../common/enums';
+import { JSONObject } from '../common/scalars';
+
+@InputType({ description: 'Which runs to list; every given field must match.' })
+export class RunFilterInput {
+  @Field(() => ID, { nullable: true })
+  studyId?: string;
+
+  @Field(() => RunKind, { nullable: true })
+  kind?: RunKind;
+
+  @Field(() => RunInit, { nullable: true })
+  init?: RunInit;
+
+  @Field(() => ID, { nullable: true })
+  datasetId?: string;
+
+  @Field(() => ID, { nullable: true })
+  modelId?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Exact block size (0 = pixel shuffle "*").' })
+  blockSize?: number;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only unshuffled runs; false: only shuffled ones.',
+  })
+  unshuffled?: boolean;
+
+  @Field(() => [RunStatus], { nullable: true })
+  statuses?: RunStatus[];
+
+  @Field(() => Int, { nullable: true })
+  seed?: number;
+
+  @Field(() => ID, { nullable: true })
+  initCheckpointId?: string;
+
+  @Field(() => ID, { nullable: true })
+  sweepAnalysisId?: string;
+}
+
+@InputType({ description: 'Training settings; stored on the run as `hyperparameters` JSON.' })
+export class HyperparametersInput {
+  @Field(() => Int, { defaultValue: 10 })
+  epochs!: number;
+
+  @Field(() => Int, { defaultValue: 64 })
+  batchSize!: number;
+
+  @Field(() => Float, { defaultValue: 0.01 })
+  learningRate!: number;
+
+  @Field(() => Float, { defaultValue: 0.9 })
+  momentum!: number;
+
+  @Field(() => Float, { defaultValue: 5e-4 })
+  weightDecay!: number;
+
+  @Field(() => String, { defaultValue: 'sgd', description: '"sgd" or "adam".' })
+  optimizer!: string;
+
+  @Field(() => Int, {
+    defaultValue: 1,
+    description: 'Save a checkpoint every this many epochs (0 = only at the end).',
+  })
+  checkpointEvery!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Train on a seeded subset of this many examples.' })
+  trainExamples?: number | null;
+
+  @Field(() => JSONObject, { nullable: true, description: 'Anything else the runner understands.' })
+  extra?: Record<string, unknown> | null;
+}
+
+@InputType()
+export class StartPretrainInput {
+  @Field(() => ID, { nullable: true })
+  studyId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID)
+  datasetId!: string;
+
+  @Field(() => ID)
+  modelId!: string;
+
+  @Field(() => Int, { defaultValue: 0 })
+  seed!: number;
+
+  @Field(() => Int, { nullable: true, description: 'null = none, 0 = pixel shuffle "*", b = b×b blocks.' })
+  blockSize?: number | null;
+
+  @Field(() => HyperparametersInput, { nullable: true })
+  hyperparameters?: HyperparametersInput | null;
+}
+
+@InputType()
+export class StartFineTuneInput {
+  @Field(() => ID, { nullable: true })
+  studyId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID, { description: 'The target dataset.' })
+  datasetId!: string;
+
+  @Field(() => RunInit)
+  init!: RunInit;
+
+  @Field(() => ID, { nullable: true, description: 'Required for PRETRAINED, forbidden for RANDOM.' })
+  initCheckpointId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Default: the init checkpoint's model." })
+  modelId?: string | null;
+
+  @Field(() => Int, { defaultValue: 0 })
+  seed!: number;
+
+  @Field(() => Int, { nullable: true })
+  blockSize?: number | null;
+
+  @Field(() => HyperparametersInput, { nullable: true })
+  hyperparameters?: HyperparametersInput | null;
+}
