@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CkaMethod, linearCka } from '../src/cka';
+import { gemmBackend } from '../src/gemm';
 import { writeNpy } from '../src/npy';
 
 const scale = Number(process.env.BASIN_BENCH_SCALE ?? 1);
@@ -67,7 +68,7 @@ const numpy = numpyAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'basin-bench-'));
 const rows: string[][] = [];
 process.stdout.write(
-  `Linear CKA, float64 accumulation — Basin plain-TS GEMM (1 thread) vs NumPy (${numpy ? `numpy ${numpy}` : 'unavailable'})\n` +
+  `Linear CKA, float64 accumulation — Basin GEMM kernel '${gemmBackend()}' (1 thread) vs NumPy (${numpy ? `numpy ${numpy}` : 'unavailable'})\n` +
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, scale ${scale}\n\n`,
 );
 if (!numpy) process.stdout.write('python3 with numpy not found: skipping the NumPy column.\n\n');

@@ -11,6 +11,7 @@
  * choice when d ≫ n). All sums are float64, whatever the input type.
  */
 import { gemmTN } from './gemm';
+import { sharedFloat64 } from './gemm-parallel';
 import { AnalysisInputError, asRows, type NumericArray, type Tensor } from './tensor';
 
 /** `feature`: accumulate d×d cross-products over row chunks. `gram`: build the n×n Gram matrices. */
@@ -130,8 +131,8 @@ function upperDot(a: Float64Array, b: Float64Array, m: number): number {
 /** ‖XcᵀYc‖²_F by the feature form. */
 function crossFeature(x: Prepared, y: Prepared, chunk: number, c: Float64Array): number {
   const { n } = x;
-  const cx = new Float64Array(chunk * x.d);
-  const cy = new Float64Array(chunk * y.d);
+  const cx = sharedFloat64(chunk * x.d);
+  const cy = sharedFloat64(chunk * y.d);
   c.fill(0, 0, x.d * y.d);
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const r = Math.min(chunk, n - r0);
@@ -144,7 +145,7 @@ function crossFeature(x: Prepared, y: Prepared, chunk: number, c: Float64Array):
 
 /** ‖XcᵀXc‖²_F by the feature form, computing the upper triangle only. */
 function selfFeature(x: Prepared, chunk: number, c: Float64Array): number {
-  const cx = new Float64Array(chunk * x.d);
+  const cx = sharedFloat64(chunk * x.d);
   c.fill(0, 0, x.d * x.d);
   for (let r0 = 0; r0 < x.n; r0 += chunk) {
     const r = Math.min(chunk, x.n - r0);
@@ -157,8 +158,8 @@ function selfFeature(x: Prepared, chunk: number, c: Float64Array): number {
 /** Upper triangle of the centred Gram matrix Xc Xcᵀ (n × n), accumulated over chunks of features. */
 function gramUpper(x: Prepared, chunk: number): Float64Array {
   const { n, d } = x;
-  const k = new Float64Array(n * n);
-  const buf = new Float64Array(chunk * n);
+  const k = sharedFloat64(n * n);
+  const buf = sharedFloat64(chunk * n);
   for (let f0 = 0; f0 < d; f0 += chunk) {
     const w = Math.min(chunk, d - f0);
     centreColumnsT(x, f0, w, buf);
@@ -273,7 +274,7 @@ export function ckaMatrix(
     }
   } else {
     const maxD = Math.max(...all.map((p) => p.d));
-    const c = new Float64Array(maxD * maxD);
+    const c = sharedFloat64(maxD * maxD);
     const sx = px.map((p) => selfFeature(p, chunk, c));
     const sy = py.map((p) => selfFeature(p, chunk, c));
     for (let i = 0; i < px.length; i++) {

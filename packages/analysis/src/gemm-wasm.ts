@@ -126,7 +126,8 @@ function kernelBody(MR: number, NR: number): number[] {
 /** Pages of 64 KiB the module's memory starts with (grown on demand). */
 const PAGES = 80;
 
-function moduleBytes(): Uint8Array {
+/** The kernel module's bytes (also handed to worker threads). */
+export function wasmModuleBytes(): Uint8Array {
   const type = section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), 0]]));
   const funcs = section(3, vec([[0]]));
   const memory = section(5, vec([[0x00, ...uleb(PAGES)]]));
@@ -192,7 +193,7 @@ export function wasmKernel(): WasmKernel | null {
   if (typeof process !== 'undefined' && process.env.BASIN_GEMM === 'js') return cached;
   try {
     const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-    const bytes = moduleBytes();
+    const bytes = wasmModuleBytes();
     if (!wa?.validate(bytes)) return cached;
     const inst = new wa.Instance(new wa.Module(bytes));
     const ex = inst.exports as unknown as { kernel: WasmKernel['kernel']; mem: WasmMemory };

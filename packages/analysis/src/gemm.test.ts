@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randn } from '../test/fixtures';
 import { gemmBackend, gemmTN, gemmTNJs } from './gemm';
+import { gemmThreads, gemmTNParallel, sharedFloat64 } from './gemm-parallel';
 
 function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -51,3 +52,29 @@ for (const [name, gemm] of [
     });
   });
 }
+
+describe('gemmTNParallel', () => {
+  for (const upper of [false, true]) {
+    it(`splits a large product across threads and matches the naive product (upper: ${upper})`, () => {
+      const [m, n, k] = [401, 398, 310];
+      const a = sharedFloat64(k * m);
+      const b = sharedFloat64(k * n);
+      a.set(randn(k * m, 11));
+      b.set(randn(k * n, 12));
+      const c = sharedFloat64(m * n);
+      const ran = gemmTNParallel(a, b, m, n, k, c, { upper });
+      assert.equal(ran, gemmThreads() > 1 && gemmBackend() === 'wasm-simd');
+      if (!ran) gemmTN(a, b, m, n, k, c, { upper });
+      const want = naive(a, b, m, n, k);
+      for (let i = 0; i < m; i++)
+        for (let j = upper ? i : 0; j < n; j++)
+          assert.ok(Math.abs(c[i * n + j]! - want[i * n + j]!) < 1e-9, `${i},${j}`);
+    });
+  }
+  it('leaves small or unshared products to the caller', () => {
+    assert.equal(
+      gemmTNParallel(new Float64Array(16), new Float64Array(16), 4, 4, 4, new Float64Array(16), {}),
+      false,
+    );
+  });
+});

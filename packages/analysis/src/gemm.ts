@@ -6,6 +6,7 @@
  * MR- and NR-wide panels (so the inner loop streams memory linearly, whatever the leading dimensions), and a
  * 4×4 register-blocked micro-kernel accumulates 16 entries of C in locals across the whole KC block.
  */
+import { gemmTNParallel } from './gemm-parallel';
 import { WASM_MR, WASM_NR, type WasmKernel, wasmKernel } from './gemm-wasm';
 
 /** Rows of C one micro-kernel call produces. */
@@ -41,8 +42,11 @@ export interface GemmOptions {
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
 
-/** Packs rows p0..p0+kc, columns c0..c0+w of a row-major matrix into `w/R` panels of `kc × R` (zero-padded). */
-function pack(
+/**
+ * Packs rows p0..p0+kc, columns c0..c0+w of a row-major matrix into `w/R` panels of `kc × R` (zero-padded).
+ * Self-contained (worker threads receive its source).
+ */
+export function pack(
   src: Float64Array,
   ld: number,
   off: number,
@@ -122,7 +126,8 @@ export function gemmBackend(): 'wasm-simd' | 'js' {
 
 /**
  * `C += Aᵀ B`: C is m×n, A is k×m, B is k×n, all row-major Float64Arrays (strides and offsets in `opts`).
- * C is accumulated into, never cleared, so callers can sum over chunks of rows.
+ * C is accumulated into, never cleared, so callers can sum over chunks of rows. Large products on
+ * SharedArrayBuffer-backed arrays (see `sharedFloat64`) are split across worker threads.
  */
 export function gemmTN(
   a: Float64Array,
@@ -135,11 +140,29 @@ export function gemmTN(
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const wasm = wasmKernel();
-  if (wasm) gemmWasm(wasm, a, b, m, n, k, c, opts);
-  else gemmTNJs(a, b, m, n, k, c, opts);
+  if (wasm) {
+    if (!gemmTNParallel(a, b, m, n, k, c, opts))
+      gemmWasmRange(wasm, a, b, m, n, k, c, opts, 0, n, WASM_BLOCKING, pack);
+  } else gemmTNJs(a, b, m, n, k, c, opts);
 }
 
-function gemmWasm(
+/** Block sizes handed to {@link gemmWasmRange} (a parameter so the function is self-contained, see below). */
+export interface WasmBlocking {
+  KC: number;
+  MC: number;
+  NC: number;
+  MR: number;
+  NR: number;
+}
+
+/** The blocking the SIMD path uses. */
+export const WASM_BLOCKING: WasmBlocking = { KC, MC, NC, MR: WASM_MR, NR: WASM_NR };
+
+/**
+ * The SIMD GEMM over columns `jStart..jEnd` of C. It touches nothing outside its parameters (the packing routine
+ * comes in as `packFn`), so its source can be shipped to worker threads as is (see gemm-parallel.ts).
+ */
+export function gemmWasmRange(
   w: WasmKernel,
   a: Float64Array,
   b: Float64Array,
@@ -148,16 +171,21 @@ function gemmWasm(
   k: number,
   c: Float64Array,
   opts: GemmOptions,
+  jStart: number,
+  jEnd: number,
+  cfg: WasmBlocking,
+  packFn: typeof pack,
 ): void {
+  const { KC, MC, NC, MR, NR } = cfg;
   const lda = opts.lda ?? m;
   const ldb = opts.ldb ?? n;
   const ldc = opts.ldc ?? n;
   const offA = opts.offsetA ?? 0;
   const offB = opts.offsetB ?? 0;
   const upper = opts.upper ?? false;
-  const aBytes = KC * (MC + WASM_MR) * 8;
-  const bBytes = KC * (NC + WASM_NR) * 8;
-  const tBytes = (MC + WASM_MR) * (NC + WASM_NR) * 8;
+  const aBytes = KC * (MC + MR) * 8;
+  const bBytes = KC * (NC + NR) * 8;
+  const tBytes = (MC + MR) * (NC + NR) * 8;
   const need = aBytes + bBytes + tBytes;
   if (w.memory.buffer.byteLength < need)
     w.memory.grow(Math.ceil((need - w.memory.buffer.byteLength) / 65536));
@@ -167,21 +195,21 @@ function gemmWasm(
   const tile = new Float64Array(buf, aBytes + bBytes, tBytes / 8);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const nc = Math.min(NC, n - j0);
-      const ncPad = Math.ceil(nc / WASM_NR) * WASM_NR;
-      pack(b, ldb, offB, p0, kc, j0, nc, bp, WASM_NR);
+    for (let j0 = jStart; j0 < jEnd; j0 += NC) {
+      const nc = Math.min(NC, jEnd - j0);
+      const ncPad = Math.ceil(nc / NR) * NR;
+      packFn(b, ldb, offB, p0, kc, j0, nc, bp, NR);
       for (let i0 = 0; i0 < m; i0 += MC) {
         if (upper && i0 >= j0 + nc) break;
         const mc = Math.min(MC, m - i0);
-        const mcPad = Math.ceil(mc / WASM_MR) * WASM_MR;
-        pack(a, lda, offA, p0, kc, i0, mc, ap, WASM_MR);
+        const mcPad = Math.ceil(mc / MR) * MR;
+        packFn(a, lda, offA, p0, kc, i0, mc, ap, MR);
         w.kernel(0, aBytes, aBytes + bBytes, mcPad, ncPad, kc, upper ? 1 : 0, i0 - j0);
         // tile is column-major: C[i0+i, j0+j] += tile[j*mcPad + i]
         for (let i = 0; i < mc; i++) {
           const row = (i0 + i) * ldc + j0;
-          const jStart = upper ? Math.max(0, i0 + i - j0) : 0;
-          for (let j = jStart; j < nc; j++) c[row + j] = c[row + j]! + tile[j * mcPad + i]!;
+          const from = upper ? Math.max(0, i0 + i - j0) : 0;
+          for (let j = from; j < nc; j++) c[row + j] = c[row + j]! + tile[j * mcPad + i]!;
         }
       }
     }
