@@ -1,5 +1,6 @@
 /**
- * Linear CKA speed: Basin (plain TypeScript, float64) against NumPy float64 running the same formula.
+ * Linear CKA speed: Basin (TypeScript + a wasm SIMD kernel, float64) against NumPy float64 running the same formula.
+ * BASIN_GEMM=js forces the plain-JS kernel; BASIN_THREADS=1 keeps it on one thread.
  *
  *   npm run bench -w @basin/analysis            # full sizes from the issue
  *   BASIN_BENCH_SCALE=0.25 npm run bench -w @basin/analysis   # smaller, for a quick look
@@ -15,6 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CkaMethod, linearCka } from '../src/cka';
 import { gemmBackend } from '../src/gemm';
+import { gemmThreads } from '../src/gemm-parallel';
 import { writeNpy } from '../src/npy';
 
 const scale = Number(process.env.BASIN_BENCH_SCALE ?? 1);
@@ -68,7 +70,7 @@ const numpy = numpyAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'basin-bench-'));
 const rows: string[][] = [];
 process.stdout.write(
-  `Linear CKA, float64 accumulation — Basin GEMM kernel '${gemmBackend()}' (1 thread) vs NumPy (${numpy ? `numpy ${numpy}` : 'unavailable'})\n` +
+  `Linear CKA, float64 accumulation — Basin GEMM kernel '${gemmBackend()}' (${gemmThreads()} thread${gemmThreads() > 1 ? 's' : ''}) vs NumPy (${numpy ? `numpy ${numpy}` : 'unavailable'})\n` +
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, scale ${scale}\n\n`,
 );
 if (!numpy) process.stdout.write('python3 with numpy not found: skipping the NumPy column.\n\n');
