@@ -23,7 +23,7 @@ export async function enqueueJob(
   const [r] = await sql<{ id: string }[]>`
     select id from graphile_worker.add_job(
       identifier => ${task}::text,
-      payload => ${JSON.stringify(payload)}::json,
+      payload => ${sql.json(payload as never)}::json,
       max_attempts => ${options.maxAttempts ?? 3}::int,
       job_key => ${jobKeyFor(payload)}::text)`;
   return r!.id;
