@@ -122,6 +122,19 @@ describe('CKA closed forms and invariances', () => {
     close(linearCka(t(x32, n, d), t(y, n, 2, 3, 2)).cka, want, 1e-13);
   });
 
+  it('many examples never build an n×n matrix (40,000 × 3: feature form, Gram form refused)', () => {
+    const n = 40_000;
+    const big = randn(n * 3, 9);
+    const other = big.map((v, i) => v * (1 + (i % 3)) + Math.sin(i));
+    const r = linearCka(t(big, n, 3), t(other, n, 3));
+    assert.equal(r.method, 'feature');
+    assert.ok(r.cka > 0 && r.cka <= 1);
+    assert.throws(
+      () => linearCka(t(big, n, 3), t(other, n, 3), { method: 'gram' }),
+      /Gram form needs 2 matrices of 40000×40000/,
+    );
+  });
+
   it('picks the Gram form only when d ≫ n and it fits', () => {
     assert.equal(chooseCkaMethod(10_000, [2048], [2048]), 'feature');
     assert.equal(chooseCkaMethod(2_000, [16_384], [16_384]), 'gram');

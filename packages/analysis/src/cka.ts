@@ -263,6 +263,14 @@ export function ckaMatrix(
           py.map((p) => p.d),
           opts.gramBudgetBytes,
         );
+  const gramBytes = all.length * n * n * 8;
+  const budget = opts.gramBudgetBytes ?? 2 ** 30;
+  if (method === 'gram' && gramBytes > budget) {
+    throw new AnalysisInputError(
+      `the Gram form needs ${all.length} matrices of ${n}×${n} (${(gramBytes / 2 ** 20).toFixed(0)} MiB), over ` +
+        `gramBudgetBytes (${(budget / 2 ** 20).toFixed(0)} MiB); use the feature form`,
+    );
+  }
   const cka: number[][] = [];
   if (method === 'gram') {
     const kx = px.map((p) => gramUpper(p, chunk));

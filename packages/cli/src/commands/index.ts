@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { barrier } from './barrier';
 import { cka } from './cka';
+import { ckaMatrixCommand } from './cka-matrix';
 import { distance } from './distance';
 import { mistakes } from './mistakes';
 import { npyInfo } from './npy-info';
@@ -8,4 +9,4 @@ import { start } from './start';
 import { token } from './token';
 
 /** Every sub-command, in the order `basin help` lists them. */
-export const commands: Command[] = [start, cka, mistakes, distance, barrier, npyInfo, token];
+export const commands: Command[] = [start, cka, ckaMatrixCommand, mistakes, distance, barrier, npyInfo, token];
