@@ -52,6 +52,7 @@ const store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
 const zero = simd(0x0c, ...new Array(16).fill(0));
 const F64X2_ADD = simd(0xf0);
 const F64X2_MUL = simd(0xf2);
+const F64_STORE = (offset: number) => [0x39, 3, ...uleb(offset)];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const END = 0x0b;
@@ -80,7 +81,7 @@ function kernelBody(MR: number, NR: number): number[] {
     for (const p of parts) Array.isArray(p) ? code.push(...p) : code.push(p);
   };
   e(get(kc), i32(8), MUL, set(kc8));
-  e(get(mc), i32(8), MUL, set(mb)); // bytes per C-tile column
+  e(get(nc), i32(8), MUL, set(mb)); // bytes per C-tile row
   e(i32(0), set(jr));
   e(BLOCK, LOOP); // $jdone, $jloop
   e(get(jr), get(nc), GE_U, brIf(1));
@@ -104,11 +105,11 @@ function kernelBody(MR: number, NR: number): number[] {
   e(get(pb), i32(8 * NR), ADD, set(pb));
   e(get(pa), get(pend), LT_U, brIf(0));
   e(END); // $k
-  // C tile is column-major (nc columns of mc rows): column jr+j, rows ir..ir+MR-1
-  e(get(cOff), get(jr), get(mc), MUL, get(ir), ADD, i32(8), MUL, ADD, set(c));
-  for (let j = 0; j < NR; j++) {
-    for (let q = 0; q < H; q++) e(get(c), get(acc(q, j)), store(16 * q));
-    e(get(c), get(mb), ADD, set(c));
+  // C tile is row-major (mc rows of nc): rows ir..ir+MR-1, columns jr..jr+NR-1; acc(q, j) holds rows 2q, 2q+1
+  e(get(cOff), get(ir), get(nc), MUL, get(jr), ADD, i32(8), MUL, ADD, set(c));
+  for (let r = 0; r < MR; r++) {
+    for (let j = 0; j < NR; j++) e(get(c), get(acc(r >> 1, j)), simd(0x21, r & 1), F64_STORE(8 * j));
+    if (r < MR - 1) e(get(c), get(mb), ADD, set(c));
   }
   e(get(ir), i32(MR), ADD, set(ir), br(0));
   e(END, END); // $iloop, $idone

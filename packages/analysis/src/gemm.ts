@@ -205,11 +205,12 @@ export function gemmWasmRange(
         const mcPad = Math.ceil(mc / MR) * MR;
         packFn(a, lda, offA, p0, kc, i0, mc, ap, MR);
         w.kernel(0, aBytes, aBytes + bBytes, mcPad, ncPad, kc, upper ? 1 : 0, i0 - j0);
-        // tile is column-major: C[i0+i, j0+j] += tile[j*mcPad + i]
+        // tile is row-major: C[i0+i, j0+j] += tile[i*ncPad + j]
         for (let i = 0; i < mc; i++) {
           const row = (i0 + i) * ldc + j0;
+          const t = i * ncPad;
           const from = upper ? Math.max(0, i0 + i - j0) : 0;
-          for (let j = from; j < nc; j++) c[row + j] = c[row + j]! + tile[j * mcPad + i]!;
+          for (let j = from; j < nc; j++) c[row + j] = c[row + j]! + tile[t + j]!;
         }
       }
     }
