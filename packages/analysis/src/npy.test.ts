@@ -26,6 +26,19 @@ describe('readNpy against np.save fixtures', () => {
     assert.deepEqual([...t.data], [2 ** 40 + 3, -(2 ** 50)]);
   });
 
+  it('copy: false shares aligned little-endian data with the input; the default copies', () => {
+    const bytes = fixtureBytes('npy', 'f8_le.npy');
+    const shared = readNpy(bytes, 'f8_le.npy', { copy: false });
+    const copied = readNpy(bytes, 'f8_le.npy');
+    assert.equal(shared.data.buffer, bytes.buffer);
+    assert.notEqual(copied.data.buffer, bytes.buffer);
+    assert.deepEqual([...shared.data], [...copied.data]);
+    assert.notEqual(
+      readNpy(fixtureBytes('npy', 'f8_be.npy'), 'be', { copy: false }).data.buffer,
+      bytes.buffer,
+    );
+  });
+
   it('covers every fixture file', () => {
     const files = readdirSync(fixturePath('npy'));
     assert.ok(files.length >= 30);

@@ -144,10 +144,12 @@ function parsePyLiteral(src: string): PyValue {
  * Decodes a `.npy` file.
  *
  * @param source - Names the input (usually its path) in error messages.
+ * @param opts - `copy: false` lets the result share memory with `bytes` when the data is aligned native-endian
+ *   C-order (saves a copy of a large file); default `copy: true`, the result never aliases `bytes`.
  * @throws {@link NpyError} for non-npy input, unknown versions, bad headers, object or structured arrays,
  * unsupported dtypes, truncated data or trailing bytes.
  */
-export function readNpy(bytes: Uint8Array, source = '<npy>'): NpyArray {
+export function readNpy(bytes: Uint8Array, source = '<npy>', opts: { copy?: boolean } = {}): NpyArray {
   const fail = (msg: string): never => {
     throw new NpyError(`${source}: ${msg}`);
   };
@@ -205,11 +207,18 @@ export function readNpy(bytes: Uint8Array, source = '<npy>'): NpyArray {
     );
   }
   if (have > need) fail(`${have - need} unexpected bytes after the array data`);
-  const raw = new Uint8Array(need);
-  raw.set(bytes.subarray(dataStart, dataStart + need));
   const bigEndian = order === '>' || (order === '=' && !LITTLE_ENDIAN_HOST);
-  if (kind.size > 1 && bigEndian === LITTLE_ENDIAN_HOST) swapBytes(raw, kind.size);
-  let data: NpyData = new kind.ctor(raw.buffer, 0, count);
+  const swap = kind.size > 1 && bigEndian === LITTLE_ENDIAN_HOST;
+  const at = bytes.byteOffset + dataStart;
+  let data: NpyData;
+  if (opts.copy === false && !swap && at % kind.size === 0) {
+    data = new kind.ctor(bytes.buffer as ArrayBuffer, at, count);
+  } else {
+    const raw = new Uint8Array(need);
+    raw.set(bytes.subarray(dataStart, dataStart + need));
+    if (swap) swapBytes(raw, kind.size);
+    data = new kind.ctor(raw.buffer, 0, count);
+  }
   if (kind.dtype === 'float16') data = halfToFloat32(data as Uint16Array);
   if (fortran && dims.length > 1) data = fortranToC(data, dims);
   return { dtype: kind.dtype, shape: [...dims], data };

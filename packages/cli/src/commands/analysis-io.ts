@@ -44,7 +44,7 @@ export function asUsage<T>(command: string, fn: () => T): T {
 /** Loads a `.npy` file as numbers. */
 export function loadNpyFile(command: string, path: string): Tensor {
   const bytes = readInput(command, path);
-  return asUsage(command, () => npyToTensor(readNpy(bytes, path), path));
+  return asUsage(command, () => npyToTensor(readNpy(bytes, path, { copy: false }), path));
 }
 
 /** Loads a Basin checkpoint (safetensors). */
