@@ -9,4 +9,13 @@ import { start } from './start';
 import { token } from './token';
 
 /** Every sub-command, in the order `basin help` lists them. */
-export const commands: Command[] = [start, cka, ckaMatrixCommand, mistakes, distance, barrier, npyInfo, token];
+export const commands: Command[] = [
+  start,
+  cka,
+  ckaMatrixCommand,
+  mistakes,
+  distance,
+  barrier,
+  npyInfo,
+  token,
+];
