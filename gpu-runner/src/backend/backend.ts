@@ -155,12 +155,23 @@ export function backendInfo(): BackendInfo | null {
 }
 
 /**
- * Disposes every tensor and removes the running backend so that the process can exit (the wasm backend's worker
- * threads otherwise keep it alive). {@link initBackend} may be called again afterwards.
+ * Removes the running backend (freeing its memory) so that the process can exit — the wasm backend's worker
+ * threads otherwise keep it alive. The backend stays registered: {@link initBackend} may start it again.
  */
 export async function shutdownBackend(): Promise<void> {
   if (!current) return;
   const id = current.tfBackend;
   current = null;
-  if (tf.findBackend(id)) tf.removeBackend(id);
+  if (!tf.findBackend(id)) return;
+  const registry = (
+    tf.engine() as unknown as {
+      registryFactory: Record<
+        string,
+        { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number }
+      >;
+    }
+  ).registryFactory;
+  const entry = registry[id];
+  tf.removeBackend(id);
+  if (entry) tf.registerBackend(id, entry.factory, entry.priority);
 }

@@ -9,6 +9,8 @@
  * uses it) trains deep residual nets without normalisation: scalar biases around each convolution, a scalar
  * multiplier per residual branch, the branch's last convolution initialised to zero and the others scaled by
  * L^(−1/2) for L residual blocks. A model is then exactly its parameters, so every analysis is well defined.
+ * The `groupnorm` variant normalises each example on its own (no batch statistics, nothing stored), so it keeps
+ * the same property; it is 3–5× slower on wasm, hence not the default.
  */
 import { mulberry32 } from '../data/memory';
 import { blocksPerStage, type ModelSpec } from './spec';
@@ -51,8 +53,77 @@ function param(module: string, local: string, shape: number[], init: ParamInit, 
 
 const he = (fanIn: number, scale = 1): ParamInit => ({ kind: 'normal', std: scale * Math.sqrt(2 / fanIn) });
 
+/** Channels per GroupNorm group (fewer groups when channels are few: at least one group). */
+export const GROUP_CHANNELS = 4;
+
+/** GroupNorm groups for `channels`. */
+export function groupsFor(channels: number): number {
+  return Math.max(1, Math.floor(channels / GROUP_CHANNELS));
+}
+
 /** The modules of a ResNet in forward order. */
 export function resnetLayout(spec: ModelSpec): ModuleLayout[] {
+  return (spec.norm ?? 'fixup') === 'fixup' ? fixupLayout(spec) : groupNormLayout(spec);
+}
+
+const gn = (module: string, prefix: string, ch: number, zero = false): ParamLayout[] => [
+  param(module, `${prefix}.weight`, [ch], { kind: zero ? 'zeros' : 'ones' }),
+  param(module, `${prefix}.bias`, [ch], { kind: 'zeros' }),
+];
+
+/**
+ * ResNet v1 with GroupNorm after every convolution; the second norm of each residual branch starts at γ = 0, so
+ * every block starts as the identity (as Fixup does), which keeps early training stable.
+ */
+function groupNormLayout(spec: ModelSpec): ModuleLayout[] {
+  const n = blocksPerStage(spec);
+  const [, , c] = spec.inputShape;
+  const w = spec.width;
+  const modules: ModuleLayout[] = [
+    {
+      name: 'conv1',
+      kind: 'stem',
+      outChannels: w,
+      params: [param('conv1', 'weight', [3, 3, c, w], he(9 * c), true), ...gn('conv1', 'norm', w)],
+    },
+  ];
+  let cin = w;
+  for (let stage = 0; stage < 3; stage++) {
+    const cout = w * 2 ** stage;
+    for (let b = 0; b < n; b++) {
+      const name = `layer${stage + 1}.${b}`;
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      const params = [
+        param(name, 'conv1.weight', [3, 3, cin, cout], he(9 * cin), true),
+        ...gn(name, 'norm1', cout),
+        param(name, 'conv2.weight', [3, 3, cout, cout], he(9 * cout), true),
+        ...gn(name, 'norm2', cout, true),
+      ];
+      if (stride !== 1 || cin !== cout)
+        params.push(
+          param(name, 'downsample.weight', [1, 1, cin, cout], he(cin), true),
+          ...gn(name, 'downsample_norm', cout),
+        );
+      modules.push({ name, kind: 'block', inChannels: cin, outChannels: cout, stride, params });
+      cin = cout;
+    }
+  }
+  modules.push(head(cin, spec.classes));
+  return modules;
+}
+
+function head(cin: number, classes: number): ModuleLayout {
+  return {
+    name: 'fc',
+    kind: 'head',
+    params: [
+      param('fc', 'weight', [cin, classes], { kind: 'normal', std: Math.sqrt(1 / cin) }, true),
+      param('fc', 'bias', [classes], { kind: 'zeros' }),
+    ],
+  };
+}
+
+function fixupLayout(spec: ModelSpec): ModuleLayout[] {
   const n = blocksPerStage(spec);
   const totalBlocks = 3 * n;
   const branchScale = totalBlocks ** -0.5;

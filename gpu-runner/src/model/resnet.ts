@@ -3,7 +3,14 @@
  * weights can be read, written, interpolated and swapped per named module.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { initialValues, type ModuleLayout, type ParamLayout, paramSeed, resnetLayout } from './layout';
+import {
+  groupsFor,
+  initialValues,
+  type ModuleLayout,
+  type ParamLayout,
+  paramSeed,
+  resnetLayout,
+} from './layout';
 import { type ModelSpec, parseModelSpec } from './spec';
 
 /** Thrown when weights do not fit the model; the message names the module/parameter and both shapes. */
@@ -105,8 +112,9 @@ export class ResNet {
       );
     return tf.tidy(() => {
       const activations: Record<string, tf.Tensor> = {};
+      const stem = tf.conv2d(x, this.p('conv1.weight') as tf.Tensor4D, 1, 'same');
       let out = tf.relu(
-        tf.add(tf.conv2d(x, this.p('conv1.weight') as tf.Tensor4D, 1, 'same'), this.p('conv1.bias')),
+        this.fixup ? tf.add(stem, this.p('conv1.bias')) : this.norm(stem, 'conv1.norm'),
       ) as tf.Tensor4D;
       if (keep('conv1')) activations.conv1 = out;
       for (const m of this.modules) {
@@ -125,7 +133,39 @@ export class ResNet {
     });
   }
 
+  private get fixup(): boolean {
+    return this.spec.norm === 'fixup';
+  }
+
+  /** GroupNorm (ε = 1e-5) with per-channel γ, β named `<prefix>.weight`, `<prefix>.bias`. */
+  private norm(x: tf.Tensor4D, prefix: string): tf.Tensor4D {
+    const [n, h, w, c] = x.shape;
+    const g = groupsFor(c);
+    const xg = tf.reshape(x, [n, h, w, g, c / g]);
+    const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
+    const xn = tf.reshape(tf.mul(tf.sub(xg, mean), tf.rsqrt(tf.add(variance, 1e-5))), [n, h, w, c]);
+    return tf.add(tf.mul(xn, this.p(`${prefix}.weight`)), this.p(`${prefix}.bias`)) as tf.Tensor4D;
+  }
+
   private block(m: ModuleLayout, x: tf.Tensor4D): tf.Tensor4D {
+    if (!this.fixup) return this.gnBlock(m, x);
+    return this.fixupBlock(m, x);
+  }
+
+  private gnBlock(m: ModuleLayout, x: tf.Tensor4D): tf.Tensor4D {
+    const q = (local: string) => this.p(`${m.name}.${local}`) as tf.Tensor4D;
+    const stride = m.stride ?? 1;
+    let out = tf.relu(
+      this.norm(tf.conv2d(x, q('conv1.weight'), stride, 'same'), `${m.name}.norm1`),
+    ) as tf.Tensor4D;
+    out = this.norm(tf.conv2d(out, q('conv2.weight'), 1, 'same'), `${m.name}.norm2`);
+    const shortcut = this.params.has(`${m.name}.downsample.weight`)
+      ? this.norm(tf.conv2d(x, q('downsample.weight'), stride, 'same'), `${m.name}.downsample_norm`)
+      : x;
+    return tf.relu(tf.add(out, shortcut)) as tf.Tensor4D;
+  }
+
+  private fixupBlock(m: ModuleLayout, x: tf.Tensor4D): tf.Tensor4D {
     const q = (local: string) => this.p(`${m.name}.${local}`);
     const stride = m.stride ?? 1;
     const xin = tf.add(x, q('bias1a')) as tf.Tensor4D;

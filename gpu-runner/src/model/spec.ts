@@ -5,7 +5,7 @@
 
 /** Architecture of a Basin model. */
 export interface ModelSpec {
-  /** Model family. Only `resnet` (CIFAR-style ResNet with Fixup, no batch norm) exists today. */
+  /** Model family. Only `resnet` (CIFAR-style ResNet without batch norm) exists today. */
   family: 'resnet';
   /** Total weighted layers, 6n + 2 (8, 14, 20, 26, …): n residual blocks in each of the 3 stages. */
   depth: number;
@@ -15,7 +15,16 @@ export interface ModelSpec {
   inputShape: [number, number, number];
   /** Output size: classes (multiclass) or labels (multilabel). */
   classes: number;
+  /**
+   * Normalisation: `fixup` (no normalisation layer; Fixup scalar biases and multipliers) or `groupnorm`
+   * (GroupNorm, 4 channels per group, after every conv; 3–5× slower on wasm). Neither keeps running statistics
+   * (see layout.ts). Default `fixup`.
+   */
+  norm?: ModelNorm;
 }
+
+/** Normalisation schemes without running statistics (see layout.ts for why). */
+export type ModelNorm = 'groupnorm' | 'fixup';
 
 /** Defaults of {@link resnetSpec}: ResNet-20, width 16 (≈ 0.27 M parameters). */
 export const DEFAULT_RESNET = { depth: 20, width: 16 } as const;
@@ -42,6 +51,9 @@ export function parseModelSpec(value: unknown): ModelSpec {
   if (!Array.isArray(s) || s.length !== 3 || !s.every(posInt))
     fail(`inputShape is ${JSON.stringify(s)}, expected [height, width, channels] of positive integers`);
   if (!posInt(v.classes)) fail(`classes is ${JSON.stringify(v.classes)}, expected a positive integer`);
+  const norm = v.norm ?? 'fixup';
+  if (norm !== 'groupnorm' && norm !== 'fixup')
+    fail(`norm is ${JSON.stringify(v.norm)}, expected "groupnorm" or "fixup"`);
   const shape = s as number[];
   return {
     family: 'resnet',
@@ -49,6 +61,7 @@ export function parseModelSpec(value: unknown): ModelSpec {
     width: v.width as number,
     inputShape: [shape[0]!, shape[1]!, shape[2]!],
     classes: v.classes as number,
+    norm: norm as ModelNorm,
   };
 }
 
@@ -56,7 +69,7 @@ export function parseModelSpec(value: unknown): ModelSpec {
 export function resnetSpec(
   inputShape: [number, number, number],
   classes: number,
-  options: { depth?: number; width?: number } = {},
+  options: { depth?: number; width?: number; norm?: ModelNorm } = {},
 ): ModelSpec {
   return parseModelSpec({
     family: 'resnet',
@@ -64,6 +77,7 @@ export function resnetSpec(
     width: options.width ?? DEFAULT_RESNET.width,
     inputShape,
     classes,
+    norm: options.norm,
   });
 }
 

@@ -11,7 +11,7 @@ import {
 import { loadMomentum } from '../checkpoint/resume';
 import type { Dataset } from '../data/types';
 import { ResNet } from '../model/resnet';
-import { type ModelSpec, resnetSpec } from '../model/spec';
+import { type ModelNorm, type ModelSpec, resnetSpec } from '../model/spec';
 import { type TrainOptions, type TrainResult, trainModel } from './trainer';
 
 /** Options of {@link pretrain}. */
@@ -19,6 +19,8 @@ export interface PretrainOptions extends TrainOptions {
   /** Depth and width (input shape and classes come from the dataset). Default ResNet-20, width 16. */
   depth?: number;
   width?: number;
+  /** Normalisation. Default `fixup`. */
+  norm?: ModelNorm;
   /** Seed of the initial weights. Default: `seed` (the data-order seed), else 0. */
   initSeed?: number;
 }
@@ -49,7 +51,7 @@ export type FinetuneInit =
   /** P-T: weights from a checkpoint file (or one already loaded). */
   | { checkpoint: string | LoadedCheckpoint }
   /** RI-T: random weights of this architecture (input shape and classes from the dataset). */
-  | { random: { depth?: number; width?: number } };
+  | { random: { depth?: number; width?: number; norm?: ModelNorm } };
 
 /** Options of {@link finetune}. */
 export interface FinetuneOptions extends TrainOptions {
