@@ -30,6 +30,7 @@ export {
   ckaMatrix,
   linearCka,
 } from './cka';
+export { CkaAccumulator, type CkaAccumulatorOptions } from './cka-stream';
 export {
   type CriticalityCell,
   type CriticalityOptions,
