@@ -48,7 +48,6 @@ const AND = 0x71;
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const load = (align: number, offset: number) => simd(0x00, align, ...uleb(offset));
 const splat64 = (offset: number) => simd(0x0a, 3, ...uleb(offset));
-const store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
 const zero = simd(0x0c, ...new Array(16).fill(0));
 const F64X2_ADD = simd(0xf0);
 const F64X2_MUL = simd(0xf2);
