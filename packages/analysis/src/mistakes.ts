@@ -111,7 +111,8 @@ function checkN(n: number, others: [Tensor, string][]): void {
 }
 
 /**
- * Multiclass mistakes: labels are `(n,)` class ids; A and B are `(n,)` predictions or `(n, C)` scores.
+ * Multiclass mistakes: labels are `(n,)` class ids or `(n, C)` one-hot rows; A and B are `(n,)` predictions or
+ * `(n, C)` scores (argmax).
  *
  * @param names - For error messages: labels, A, B (default `labels`, `A`, `B`).
  */
@@ -122,8 +123,6 @@ export function multiclassMistakes(
   names: [string, string, string] = ['labels', 'A', 'B'],
 ): MistakeCounts {
   const y = predictedClasses(labels, names[0]);
-  if (labels.shape.length !== 1)
-    throw new AnalysisInputError(`${names[0]}: multiclass labels must be 1-D (n,)`);
   const n = y.length;
   checkN(n, [
     [labels, names[0]],

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { basin, expected, fixture } from './analysis-test-helpers';
+import { readNpy, writeNpy } from '@basin/analysis';
+import { basin, expected, fixture, tempFiles } from './analysis-test-helpers';
 
 describe('basin mistakes', () => {
   const L = fixture('mistakes', 'labels.npy');
@@ -41,6 +44,27 @@ describe('basin mistakes', () => {
       expected.multilabel['0.7'].onlyB,
     );
   });
+  it('one-hot labels with --task multiclass, and (n, 1) labels, give the same counts', async () => {
+    const ids = Array.from(readNpy(new Uint8Array(readFileSync(L))).data as BigInt64Array, Number);
+    const oneHot = new Float32Array(ids.length * 5);
+    ids.forEach((c, i) => {
+      oneHot[i * 5 + c] = 1;
+    });
+    const dir = tempFiles({
+      'onehot.npy': writeNpy({ dtype: 'float32', shape: [ids.length, 5], data: oneHot }),
+      'col.npy': writeNpy({ dtype: 'int32', shape: [ids.length, 1], data: Int32Array.from(ids) }),
+    });
+    for (const extra of [
+      ['--labels', join(dir, 'onehot.npy'), '--task', 'multiclass'],
+      ['--labels', join(dir, 'col.npy')],
+    ]) {
+      const r = await basin('mistakes', ...extra, A, B, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.deepEqual([j.task, j.common, j.onlyA, j.onlyB], ['multiclass', 26, 69, 24]);
+    }
+  });
+
   it('exits 2 on bad input', async () => {
     const noLabels = await basin('mistakes', A, B);
     assert.equal(noLabels.code, 2);

@@ -3,14 +3,17 @@ import { parseCommandArgs } from '../args';
 import { type Command, UsageError } from '../command';
 import { asUsage, fmt, json, loadNpyFile, positionals, table } from './analysis-io';
 
-const usage = `usage: basin mistakes --labels L.npy A.npy B.npy [--threshold T] [--json]
+const usage = `usage: basin mistakes --labels L.npy A.npy B.npy [--task multiclass|multilabel] [--threshold T] [--json]
 
 Compares the mistakes of two models on the same test set.
-Multiclass: L is (n,) class ids; A and B are (n,) predicted classes or (n, classes) logits/probabilities (argmax).
+Multiclass: L is (n,) class ids (or (n, classes) one-hot with --task multiclass); A and B are (n,) predicted
+classes or (n, classes) logits/probabilities (argmax).
 Multilabel: L is (n, labels) of 0/1; A and B are (n, labels) scores, a label predicted when score ≥ T.
+The task defaults to multilabel for 2-D labels (except (n, 1)), multiclass otherwise.
 
 options:
   --labels L.npy  the true labels (required)
+  --task T        multiclass or multilabel (default: from the labels' shape)
   --threshold T   multilabel decision threshold (default 0.5; use 0 for logits)
   --json          print one JSON object: {"task", "n", "common", "onlyA", "onlyB", "uncommon", "bothCorrect",
                   "accuracyA", "accuracyB", "agreement", "commonShare"[, "threshold", "perLabel"]}
@@ -38,6 +41,7 @@ export const mistakes: Command = {
     const { values, positionals: pos } = parseCommandArgs('mistakes', argv, {
       labels: { type: 'string' },
       threshold: { type: 'string' },
+      task: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.labels) throw new UsageError('basin mistakes: --labels L.npy is required');
@@ -50,7 +54,12 @@ export const mistakes: Command = {
     const a = loadNpyFile('mistakes', ap);
     const b = loadNpyFile('mistakes', bp);
     const names: [string, string, string] = [values.labels, ap, bp];
-    if (labels.shape.length === 2) {
+    const task =
+      values.task ?? (labels.shape.length === 2 && labels.shape[1] !== 1 ? 'multilabel' : 'multiclass');
+    if (task !== 'multiclass' && task !== 'multilabel') {
+      throw new UsageError(`basin mistakes: --task must be multiclass or multilabel, got '${task}'`);
+    }
+    if (task === 'multilabel') {
       const r = asUsage('mistakes', () => multilabelMistakes(labels, a, b, threshold, names));
       if (values.json) {
         io.stdout.write(json({ task: 'multilabel', ...r }));
@@ -68,7 +77,9 @@ export const mistakes: Command = {
       }
       return 0;
     }
-    const r = asUsage('mistakes', () => multiclassMistakes(labels, a, b, names));
+    const flat =
+      labels.shape.length === 2 && labels.shape[1] === 1 ? { ...labels, shape: [labels.shape[0]!] } : labels;
+    const r = asUsage('mistakes', () => multiclassMistakes(flat, a, b, names));
     if (values.json) io.stdout.write(json({ task: 'multiclass', ...r }));
     else io.stdout.write(`multiclass, ${r.n} examples\n${table(rows(r))}`);
     return 0;
