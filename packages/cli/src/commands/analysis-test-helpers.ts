@@ -1,5 +1,5 @@
 /** Shared by the analysis command tests: run `main` in-process and capture its output. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,9 +11,7 @@ export const fixture = (...parts: string[]) =>
   fileURLToPath(new URL(`../../../analysis/fixtures/${parts.join('/')}`, import.meta.url));
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON written by make_fixtures.py
-export const expected: any = JSON.parse(
-  (await import('node:fs')).readFileSync(fixture('expected.json'), 'utf8'),
-);
+export const expected: any = JSON.parse(readFileSync(fixture('expected.json'), 'utf8'));
 
 class Sink extends Writable {
   text = '';
