@@ -202,10 +202,10 @@ export function createApp(config: AppConfig): App {
             try {
               document = parse(payload.query);
             } catch (err) {
-              return [err as GraphQLError];
+              return [withCode(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
             }
             const errors = validate(schema, document);
-            if (errors.length > 0) return errors;
+            if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
             try {
               checkLimits(schema, document, payload.operationName, payload.variables, limits);
             } catch (err) {
@@ -276,6 +276,16 @@ export function createApp(config: AppConfig): App {
     },
   };
   return app;
+}
+
+/** The same error with the code Apollo gives it over HTTP (graphql-js leaves parse/validation errors without). */
+function withCode(e: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    extensions: { code },
+  });
 }
 
 /** Express errors (a body that is not JSON, too large …) as GraphQL-shaped JSON, never an HTML stack trace. */

@@ -24,6 +24,11 @@ export class LiveEvents {
     return n;
   }
 
+  /** Subscribers attached to one run or study. */
+  listeners(target: { runId: string } | { studyId: string }): number {
+    return this.byKey.get('runId' in target ? `run:${target.runId}` : `study:${target.studyId}`)?.size ?? 0;
+  }
+
   /** Events of one run, or of one study, as an async iterator that detaches when the client unsubscribes. */
   async subscribe(
     target: { runId: string } | { studyId: string },

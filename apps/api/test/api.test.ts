@@ -557,6 +557,29 @@ describe('in-process (executeOperation)', () => {
   });
 });
 
+describe('single-user mode', () => {
+  test('BASIN_AUTH=off runs open as one team, without tokens', async () => {
+    const open = createApp({
+      sql: db.sql,
+      auth: { mode: 'off', teamId: a.teamId, teamName: 'team-a' },
+      port: 0,
+      host: '127.0.0.1',
+    });
+    await open.start();
+    try {
+      const r = await gql(open.url, 'query($id: ID!) { run(id: $id) { id } studies { id } }', {
+        id: a.ptRunId,
+      });
+      assert.equal(r.errors, undefined);
+      assert.equal(r.data!.run.id, a.ptRunId);
+      const other = await gql(open.url, 'query($id: ID!) { run(id: $id) { id } }', { id: b.ptRunId });
+      assert.equal(code(other), 'NOT_FOUND');
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
 describe('DataLoader', () => {
   test('a page of 50 runs with checkpoints, datasets and models costs a fixed number of queries', async () => {
     const c = await seedTeam(db.sql, 'team-c');
