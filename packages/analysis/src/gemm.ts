@@ -1,10 +1,12 @@
 /**
- * Float64 GEMM in plain TypeScript: `C (m×n) += Aᵀ B` with A stored k×m and B stored k×n, both row-major.
+ * Float64 GEMM: `C (m×n) += Aᵀ B` with A stored k×m and B stored k×n, both row-major.
  *
  * @remarks This is the one kernel CKA spends its time in, kept behind {@link gemmTN} so a native implementation
  * can replace it. It follows the Goto/BLIS layout: blocks of KC rows of A and B are packed into contiguous
  * MR- and NR-wide panels (so the inner loop streams memory linearly, whatever the leading dimensions), and a
- * 4×4 register-blocked micro-kernel accumulates 16 entries of C in locals across the whole KC block.
+ * 4×4 register-blocked micro-kernel accumulates 16 entries of C across the whole KC block. Three tiers, fastest
+ * first: the f64x2 WebAssembly SIMD macro-kernel (gemm-wasm.ts) split over worker threads (gemm-parallel.ts), the
+ * same on the calling thread, and the plain-TS kernel here ({@link gemmTNJs}) where WebAssembly SIMD is missing.
  */
 import { gemmTNParallel } from './gemm-parallel';
 import { WASM_MR, WASM_NR, type WasmKernel, wasmKernel } from './gemm-wasm';
