@@ -278,3 +278,23 @@ describe('ResNet with GroupNorm', () => {
     }
   });
 });
+
+describe('FLOP counts', () => {
+  it('counts convolutions and the head by hand for ResNet-8', async () => {
+    const { forwardFlops, trainingFlops } = await import('./flops');
+    const spec = resnetSpec([8, 8, 1], 2, { depth: 8, width: 4 });
+    const conv = (k: number, i: number, o: number, side: number) => 2 * k * k * i * o * side * side;
+    const expected =
+      conv(3, 1, 4, 8) +
+      2 * conv(3, 4, 4, 8) +
+      conv(3, 4, 8, 4) +
+      conv(3, 8, 8, 4) +
+      conv(1, 4, 8, 4) +
+      conv(3, 8, 16, 2) +
+      conv(3, 16, 16, 2) +
+      conv(1, 8, 16, 2) +
+      2 * 16 * 2;
+    assert.equal(forwardFlops(spec), expected);
+    assert.equal(trainingFlops(spec), 3 * expected);
+  });
+});
