@@ -12,6 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { type GemmOptions, gemmWasmRange, pack, WASM_BLOCKING } from './gemm';
 import { wasmKernel, wasmModuleBytes } from './gemm-wasm';
 
+/** How long the first parallel GEMM waits for its workers to start before giving up on threads. */
+const STARTUP_MS = 5000;
+
 /** Below this many multiply-adds a product runs on the calling thread (posting work costs ~0.1 ms). */
 const MIN_WORK = 2e7;
 
@@ -37,6 +40,8 @@ const gemmWasmRange = ${gemmWasmRange.toString()};
 const inst = new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm));
 const w = { kernel: inst.exports.kernel, memory: inst.exports.mem };
 const ctl = workerData.ctl;
+Atomics.add(ctl, 2, 1);
+Atomics.notify(ctl, 2);
 parentPort.on('message', (job) => {
   try {
     gemmWasmRange(w, job.a, job.b, job.m, job.n, job.k, job.c, job.opts, job.jStart, job.jEnd, job.cfg, pack);
@@ -55,13 +60,28 @@ function getPool(): Pool | null {
   const threads = gemmThreads();
   if (threads < 2 || !wasmKernel() || typeof SharedArrayBuffer === 'undefined') return pool;
   try {
-    const ctl = new Int32Array(new SharedArrayBuffer(8));
+    // ctl[0]: jobs finished, ctl[1]: a job failed, ctl[2]: workers started
+    const ctl = new Int32Array(new SharedArrayBuffer(12));
     const wasm = wasmModuleBytes();
     const workers = Array.from({ length: threads - 1 }, () => {
       const w = new Worker(workerSource(), { eval: true, workerData: { wasm, ctl }, execArgv: [] });
       w.unref();
+      // a worker that dies takes threading down with it (the callers then run alone), never the process
+      w.on('error', () => {
+        pool = null;
+      });
       return w;
     });
+    // A worker that cannot start (say, bundled code it cannot run) must not leave callers waiting: give them a few
+    // seconds, else run everything on the calling thread.
+    const deadline = Date.now() + STARTUP_MS;
+    for (let ready = Atomics.load(ctl, 2); ready < workers.length; ready = Atomics.load(ctl, 2)) {
+      if (Date.now() > deadline) {
+        for (const w of workers) void w.terminate();
+        return pool;
+      }
+      Atomics.wait(ctl, 2, ready, 50);
+    }
     pool = { workers, ctl };
   } catch {
     pool = null;
