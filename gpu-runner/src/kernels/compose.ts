@@ -25,6 +25,14 @@ export class KernelScope {
     return info;
   }
 
+  /** Uploads float32 `values` as a backend tensor (released with the scope). */
+  constant(values: Float32Array, shape: number[]): TensorInfo {
+    const dataId = this.backend.write(values, shape, 'float32');
+    const info: TensorInfo = { dataId, shape, dtype: 'float32' };
+    this.owned.push(info);
+    return info;
+  }
+
   /** Takes `info` out of the release list (the kernel's result). */
   keep(info: TensorInfo): TensorInfo {
     const i = this.owned.lastIndexOf(info);

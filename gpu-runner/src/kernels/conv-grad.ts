@@ -62,7 +62,116 @@ function crop(s: KernelScope, x: TensorInfo, h: number, w: number): TensorInfo {
 }
 
 /**
- * dx of a 2-D convolution: the full convolution of the zero-dilated `dy` with the filter rotated by 180° and its
+ * The sub-pixel filter of a strided transposed convolution. Output pixel i = u·s + a (phase a) receives
+ * dy[u + c_a − m]·w[r_a + m·s] (m ≥ 0) with c_a = ⌊(a + p)/s⌋, r_a = (a + p) mod s, p the forward top/left padding.
+ * All s² phases become output channels (phase (a_h, a_w) at (a_h·s + a_w)·Cin + ci, DepthToSpace's order) of one
+ * stride-1 convolution over dy with an L×L filter and top/left padding `pad`, then interleaved.
+ */
+export function subPixelFilter(
+  w: Float32Array,
+  filterShape: readonly number[],
+  s: number,
+  padTop: number,
+  padLeft: number,
+): { filter: Float32Array; shape: [number, number, number, number]; padTop: number; padLeft: number } | null {
+  const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
+  const axis = (k: number, p: number) => {
+    const m = Math.ceil(k / s);
+    const c = Array.from({ length: s }, (_, a) => Math.floor((a + p) / s));
+    const pad = Math.max(...c.map((ca) => m - 1 - ca));
+    const len = m + Math.max(...c) - Math.min(...c);
+    // tap[a][j] = index into w along this axis (or −1) for filter position j of phase a.
+    const tap = c.map((ca, a) => {
+      const r = (a + p) % s;
+      const shift = pad - (m - 1 - ca);
+      return Array.from({ length: len }, (_, j) => {
+        const mm = m - 1 - (j - shift);
+        const t = r + mm * s;
+        return j - shift >= 0 && mm >= 0 && t < k ? t : -1;
+      });
+    });
+    return { pad, len, tap };
+  };
+  const H = axis(kh, padTop);
+  const W = axis(kw, padLeft);
+  if (H.pad < 0 || W.pad < 0) return null;
+  const outC = s * s * cin;
+  const filter = new Float32Array(H.len * W.len * cout * outC);
+  for (let ah = 0; ah < s; ah++)
+    for (let aw = 0; aw < s; aw++)
+      for (let jh = 0; jh < H.len; jh++) {
+        const th = H.tap[ah]![jh]!;
+        if (th < 0) continue;
+        for (let jw = 0; jw < W.len; jw++) {
+          const tw = W.tap[aw]![jw]!;
+          if (tw < 0) continue;
+          for (let co = 0; co < cout; co++)
+            for (let ci = 0; ci < cin; ci++)
+              filter[((jh * W.len + jw) * cout + co) * outC + (ah * s + aw) * cin + ci] =
+                w[((th * kw + tw) * cin + ci) * cout + co]!;
+        }
+      }
+  return { filter, shape: [H.len, W.len, cout, outC], padTop: H.pad, padLeft: W.pad };
+}
+
+/** dx of a strided convolution as one stride-1 convolution with the sub-pixel filter, then an interleave. */
+function backpropInputSubPixel(
+  backend: KernelBackend,
+  backendName: string,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  inputShape: readonly number[],
+): TensorInfo | null {
+  const s = info.strideHeight;
+  const values = backend.readSync(filter.dataId) as Float32Array;
+  const sub = subPixelFilter(values, filter.shape, s, info.padInfo.top, info.padInfo.left);
+  if (!sub) return null;
+  return composite(backend, backendName, (scope) => {
+    const [n, inH, inW, cin] = inputShape as [number, number, number, number];
+    const [, oh, ow] = dy.shape as [number, number, number, number];
+    const U = Math.ceil(inH / s);
+    const V = Math.ceil(inW / s);
+    let d = dy;
+    let bottom = U - oh - sub.padTop + sub.shape[0] - 1;
+    let right = V - ow - sub.padLeft + sub.shape[1] - 1;
+    if (bottom < 0 || right < 0) {
+      d = crop(scope, d, oh + Math.min(bottom, 0), ow + Math.min(right, 0));
+      bottom = Math.max(bottom, 0);
+      right = Math.max(right, 0);
+    }
+    const f = scope.constant(sub.filter, sub.shape);
+    const pad: Pad4 = [
+      [0, 0],
+      [sub.padTop, bottom],
+      [sub.padLeft, right],
+      [0, 0],
+    ];
+    const phases = scope.run(
+      'Conv2D',
+      { x: d, filter: f },
+      {
+        strides: [1, 1],
+        pad,
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined as unknown as string,
+      },
+    );
+    // Interleave the phases (DepthToSpace's layout). wasm's DepthToSpace kernel is ~6× slower than this transpose.
+    const [, pu, pv] = phases.shape as [number, number, number, number];
+    const six = scope.run('Reshape', { x: phases }, { shape: [n, pu, pv, s, s, cin] });
+    const moved = scope.run('Transpose', { x: six }, { perm: [0, 1, 3, 2, 4, 5] });
+    const full = scope.run('Reshape', { x: moved }, { shape: [n, pu * s, pv * s, cin] });
+    return U * s === inH && V * s === inW
+      ? full
+      : scope.run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [n, inH, inW, cin] });
+  });
+}
+
+/**
+ * dx of a 2-D convolution. Strided: {@link subPixelFilter} (no zero-dilated dy, s² fewer multiply-adds with
+ * zeros). Otherwise: the full convolution of the zero-dilated `dy` with the filter rotated by 180° and its
  * in/out channels swapped.
  *
  * @returns null when the geometry needs negative padding (top padding larger than the kernel), so the caller can
@@ -74,6 +183,7 @@ export function conv2dBackpropInputViaConv(
   dy: TensorInfo,
   filter: TensorInfo,
   attrs: Conv2DBackpropInputAttrs,
+  method: 'auto' | 'dilate' = 'auto',
 ): TensorInfo | null {
   const info = convInfo(attrs.inputShape, filter.shape, attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
@@ -81,6 +191,10 @@ export function conv2dBackpropInputViaConv(
   const left = kw - 1 - info.padInfo.left;
   if (top < 0 || left < 0) return null;
   const [, inH, inW] = attrs.inputShape;
+  if (method === 'auto' && sh > 1 && sh === sw && inH! >= sh && inW! >= sw) {
+    const out = backpropInputSubPixel(backend, backendName, dy, filter, info, attrs.inputShape);
+    if (out) return out;
+  }
   return composite(backend, backendName, (s) => {
     let d = zeroDilate(s, dy, sh, sw);
     // Rows the full convolution needs below the dilated dy; negative means trailing rows are unused.
