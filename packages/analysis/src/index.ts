@@ -46,6 +46,13 @@ export {
   type ParameterDistance,
   parameterDistance,
 } from './distance';
+export {
+  evaluateFindings,
+  type Finding,
+  type FindingsOptions,
+  formatFindings,
+  type StudyMeasurements,
+} from './findings';
 export { type GemmOptions, gemmBackend, gemmTN, gemmTNJs } from './gemm';
 export { float32ToHalf, halfToFloat32 } from './half';
 export {
