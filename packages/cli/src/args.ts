@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './command';
 
 /** `util.parseArgs` that turns its errors into {@link UsageError}s naming the command. */
