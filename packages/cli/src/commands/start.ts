@@ -4,8 +4,11 @@ import { type Command, UsageError } from '../command';
 import { assertPortFree, parsePort } from '../start/ports';
 import { discoverServices } from '../start/services';
 import { Supervisor } from '../start/supervisor';
+import { GraphQLClient, waitForApi } from '../study/client';
+import { runStudy } from '../study/orchestrate';
+import { formatOutcome, planFromArgs } from './study';
 
-const usage = `usage: basin start [--runners N] [--no-study]
+const usage = `usage: basin start [--runners N] [--no-study] [--scale S] [--source D] [--target D]…
 
 Starts Basin on this machine: the GraphQL API, the dashboard and runners, on PostgreSQL at DATABASE_URL or,
 when it is unset, on an embedded database in BASIN_HOME (default ./.basin). Ctrl-C stops everything.
@@ -13,6 +16,8 @@ when it is unset, on an embedded database in BASIN_HOME (default ./.basin). Ctrl
 options:
   --runners N   runner processes to start (default: BASIN_RUNNERS or 1)
   --no-study    do not start the default study
+  --scale S     size of the default study: tiny, small (default, ~15 min on 2 cores), medium, large
+  --source D    its pretraining dataset; --target D (repeatable) its targets (see 'basin study --help')
 `;
 
 export const start: Command = {
@@ -23,7 +28,11 @@ export const start: Command = {
     const { values } = parseCommandArgs('start', argv, {
       runners: { type: 'string' },
       'no-study': { type: 'boolean' },
+      scale: { type: 'string' },
+      source: { type: 'string' },
+      target: { type: 'string', multiple: true },
     });
+    const plan = values['no-study'] ? null : planFromArgs('start', values);
     const env = io.env;
     const runners = Number(values.runners ?? env.BASIN_RUNNERS ?? 1);
     if (!Number.isInteger(runners) || runners < 0 || runners > 64) {
@@ -63,6 +72,9 @@ export const start: Command = {
         WEB_PORT: String(webPort),
         BASIN_API_URL: env.BASIN_API_URL ?? `http://localhost:${apiPort}/graphql`,
         BASIN_EMBEDDED: db.mode === 'embedded' ? '1' : '',
+        // progress bars redraw in place on a terminal: service chatter would tear them
+        BASIN_LOG_LEVEL:
+          env.BASIN_LOG_LEVEL ?? (plan && (io.stdout as { isTTY?: boolean }).isTTY ? 'warn' : 'info'),
         BASIN_DEFAULT_STUDY: values['no-study'] ? '0' : (env.BASIN_DEFAULT_STUDY ?? '1'),
       },
       out: io.stdout,
@@ -72,6 +84,32 @@ export const start: Command = {
       else supervisor.start(spec);
     }
 
+    const hasApi = present.some((x) => x.name === 'api');
+    const hasRunner = present.some((x) => x.name === 'runner') && runners > 0;
+    if (plan && hasApi && hasRunner) {
+      const apiUrl = `http://localhost:${apiPort}/graphql`;
+      try {
+        await waitForApi(apiUrl, io.signal);
+        if (!io.signal.aborted) {
+          io.stdout.write(`[basin] default study: ${plan.name} — follow it live on the dashboard\n`);
+          const outcome = await runStudy({
+            client: new GraphQLClient(apiUrl, env.BASIN_TOKEN),
+            plan,
+            out: io.stdout,
+            signal: io.signal,
+          });
+          io.stdout.write(
+            `\n${formatOutcome(outcome)}\n\n[basin] the study is done; Basin keeps running until Ctrl-C\n`,
+          );
+        }
+      } catch (err) {
+        if (!io.signal.aborted) io.stdout.write(`[basin] default study stopped: ${(err as Error).message}\n`);
+      }
+    } else if (plan) {
+      io.stdout.write(
+        `[basin] default study not started: it needs the API and a runner (use --no-study to silence this)\n`,
+      );
+    }
     await new Promise<void>((resolve) => {
       if (io.signal.aborted) resolve();
       io.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -1,0 +1,79 @@
+/** A GraphQL error as the API sent it: message plus `extensions.code`. */
+export class GraphQLRequestError extends Error {
+  override name = 'GraphQLRequestError';
+  constructor(
+    message: string,
+    readonly codes: string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The few lines of GraphQL-over-HTTP the CLI needs: POST (Apollo's CSRF guard refuses simple GETs), JSON in and out,
+ * errors raised with their codes. A full client library would add nothing here.
+ */
+export class GraphQLClient {
+  constructor(
+    readonly url: string,
+    private readonly token?: string,
+  ) {}
+
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (err) {
+      throw new GraphQLRequestError(
+        `cannot reach the Basin API at ${this.url} (${(err as Error).cause ?? (err as Error).message})`,
+        ['UNREACHABLE'],
+      );
+    }
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw new GraphQLRequestError(`the Basin API at ${this.url} answered HTTP ${res.status} without JSON`, [
+        'BAD_RESPONSE',
+      ]);
+    }
+    if (body.errors?.length) {
+      throw new GraphQLRequestError(
+        body.errors.map((e) => e.message).join('; '),
+        body.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+      );
+    }
+    if (!body.data)
+      throw new GraphQLRequestError(`the Basin API answered HTTP ${res.status} without data`, [
+        'BAD_RESPONSE',
+      ]);
+    return body.data;
+  }
+}
+
+/** Waits until `GET /healthz` next to the GraphQL endpoint answers 200. */
+export async function waitForApi(
+  graphqlUrl: string,
+  signal: AbortSignal,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const health = new URL('/healthz', graphqlUrl).toString();
+  const t0 = Date.now();
+  while (!signal.aborted) {
+    try {
+      if ((await fetch(health)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`the API at ${health} did not become healthy within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
