@@ -90,8 +90,24 @@ async function tryWasm(
     ? await withWasmThreadsPatched(threads, () => tf.setBackend('wasm'))
     : await tf.setBackend('wasm');
   if (!ok) throw new Error(`backend 'wasm' did not start`);
+  if (threaded) unrefWasmWorkers();
   const registered = kernels ? registerWasmTrainingKernels() : [];
   return { threads: wasm.getThreadsCount(), simd, kernels: registered };
+}
+
+/**
+ * Lets the process exit while the wasm thread pool is alive: XNNPACK's pool threads are Emscripten pthreads, i.e.
+ * Node workers kept referenced while they wait for work. Work is always driven synchronously from the main
+ * thread, so unreferenced workers lose nothing.
+ */
+function unrefWasmWorkers(): void {
+  const be = tf.engine().findBackend('wasm') as unknown as {
+    wasm?: {
+      PThread?: { runningWorkers?: { unref?: () => void }[]; unusedWorkers?: { unref?: () => void }[] };
+    };
+  } | null;
+  const pt = be?.wasm?.PThread;
+  for (const w of [...(pt?.runningWorkers ?? []), ...(pt?.unusedWorkers ?? [])]) w.unref?.();
 }
 
 /**
@@ -155,8 +171,8 @@ export function backendInfo(): BackendInfo | null {
 }
 
 /**
- * Removes the running backend (freeing its memory) so that the process can exit — the wasm backend's worker
- * threads otherwise keep it alive. The backend stays registered: {@link initBackend} may start it again.
+ * Removes the running backend, freeing its memory and (wasm) terminating its worker threads. The backend stays
+ * registered: {@link initBackend} may start it again.
  */
 export async function shutdownBackend(): Promise<void> {
   if (!current) return;
