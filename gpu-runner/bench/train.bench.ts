@@ -156,14 +156,16 @@ const summary = {
 if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 else {
   const f = (v: number, d = 1) => v.toFixed(d);
-  log(
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
     `\nmodel resnet-${spec.depth} w${spec.width} ${spec.inputShape.join('×')}, ${f(flopsPerImage / 1e6)} MFLOP per training image; ` +
       `peak assumed ${PEAK} GFLOP/s (NumPy fp32 GEMM here); ${summary.machine}`,
   );
-  log('backend        threads batch  img/s    GFLOP/s  %peak   ×cpu     matmul512 GFLOP/s');
+  out('backend        threads batch  img/s    GFLOP/s  %peak   ×cpu     matmul512 GFLOP/s');
   for (const r of rows)
-    log(
+    out(
       `${r.backend.padEnd(14)} ${String(r.threads).padStart(7)} ${String(r.batch).padStart(5)} ${f(r.imagesPerSec, 2).padStart(8)} ${f(r.gflops, 2).padStart(9)} ${f(100 * r.peakFraction, 2).padStart(6)} ${(r.vsCpu ? f(r.vsCpu, 0) : '-').padStart(6)} ${f(r.matmulGflops).padStart(10)}`,
     );
+  for (const sk of skipped) out(`not available: ${sk}`);
 }
 process.exit(0);
