@@ -11,6 +11,7 @@ import { CompareResolver } from './metrics/compare.resolver';
 import { ModelResolver } from './model/model.resolver';
 import { RunConnectionResolver } from './run/run.connection.resolver';
 import { RunResolver } from './run/run.resolver';
+import { StudyFindingsResolver } from './study/findings.resolver';
 import { StudyResolver } from './study/study.resolver';
 
 /**
@@ -33,6 +34,7 @@ export function basinSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
       StudyResolver,
+      StudyFindingsResolver,
       RunResolver,
       RunConnectionResolver,
       CheckpointResolver,

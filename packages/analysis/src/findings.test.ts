@@ -51,7 +51,7 @@ test('a study that reproduces the paper: every claim holds, with its numbers', (
   }
   assert.equal(
     byId.criticality!.measured,
-    'P-T model: mean μ of the lower 3 modules 2.00 vs the higher 3 20.0',
+    'P-T model: median μ of the lower 3 modules 2.00 vs the higher 3 20.0',
   );
   assert.equal(byId.checkpoints!.measured, 'best late checkpoint (epoch 3) 96.0% vs final (epoch 4) 96.0%');
 });
@@ -80,4 +80,21 @@ test('the table names every claim and verdict', () => {
   assert.match(table, /^Claim +Measured +Verdict$/m);
   assert.match(table, /on quickdraw +P-T 60.0% vs RI-T 62.0% .* does not hold$/m);
   assert.equal(table.split('\n').length, 2 + 10);
+});
+
+test('an infinitely critical module counts as most critical, not as missing', () => {
+  const f = evaluateFindings({
+    criticality: [
+      {
+        init: 'RANDOM',
+        modules: [0.5, 1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY].map((c, i) => ({
+          module: `m${i}`,
+          criticality: c,
+        })),
+      },
+    ],
+  });
+  const c = f.find((x) => x.id === 'criticality')!;
+  assert.equal(c.holds, true);
+  assert.equal(c.measured, 'RI-T model: median μ of the lower 2 modules 0.750 vs the higher 2 ∞');
 });

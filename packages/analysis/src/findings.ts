@@ -42,7 +42,8 @@ export interface FindingsOptions {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
+const num = (x: number) =>
+  !Number.isFinite(x) ? (x > 0 ? '∞' : '−∞') : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 const notMeasured = (id: string, claim: string): Finding => ({
   id,
   claim,
@@ -148,16 +149,22 @@ export function evaluateFindings(m: StudyMeasurements, options: FindingsOptions 
 
   const critClaim = 'Lower modules are less critical than higher ones';
   const crit = m.criticality?.find((c) => c.init === 'PRETRAINED') ?? m.criticality?.[0];
-  const mods = crit?.modules.filter((x) => Number.isFinite(x.criticality)) ?? [];
+  // NaN is no measurement; +∞ (no feasible α, σ) is a measurement: the module is as critical as it gets
+  const mods = crit?.modules.filter((x) => !Number.isNaN(x.criticality)) ?? [];
   if (mods.length >= 2) {
     const half = Math.floor(mods.length / 2);
-    const mean = (xs: typeof mods) => xs.reduce((a, x) => a + x.criticality, 0) / xs.length;
-    const lower = mean(mods.slice(0, half));
-    const higher = mean(mods.slice(mods.length - half));
+    // medians, not means: one infinitely critical module would make a mean ∞ and hide the rest
+    const median = (xs: typeof mods) => {
+      const v = xs.map((x) => x.criticality).sort((a, b) => a - b);
+      const mid = Math.floor(v.length / 2);
+      return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+    };
+    const lower = median(mods.slice(0, half));
+    const higher = median(mods.slice(mods.length - half));
     out.push({
       id: 'criticality',
       claim: critClaim,
-      measured: `${crit!.init === 'PRETRAINED' ? 'P-T' : 'RI-T'} model: mean μ of the lower ${half} modules ${num(lower)} vs the higher ${half} ${num(higher)}`,
+      measured: `${crit!.init === 'PRETRAINED' ? 'P-T' : 'RI-T'} model: median μ of the lower ${half} modules ${num(lower)} vs the higher ${half} ${num(higher)}`,
       holds: lower < higher,
     });
   } else out.push(notMeasured('criticality', critClaim));
