@@ -23,6 +23,7 @@ import { BasinError, formatError } from './errors';
 import { checkLimits, DEFAULT_LIMITS, type Limits } from './limits';
 import { LiveEvents } from './live';
 import { basinSchema } from './schema';
+import { sharedSubscribe } from './shared-execute';
 
 /** Where log lines go; main.ts passes the console, tests pass nothing (silent). */
 export interface Logger {
@@ -225,9 +226,13 @@ export function createApp(config: AppConfig): App {
               document,
               operationName: payload.operationName ?? null,
               variableValues: payload.variables ?? null,
-              contextValue: createContext(deps, who),
+              contextValue: {
+                ...createContext(deps, who),
+                operationKey: `${who.teamId}\u0000${payload.query}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.operationName ?? ''}`,
+              },
             };
           },
+          subscribe: sharedSubscribe,
           onError: (_ctx, _id, _payload, errors) => formatAll(errors),
           onNext: (_ctx, _id, _payload, _args, result) =>
             result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,

@@ -134,6 +134,29 @@ test("runProgress receives a runner's events for that run only, with fields by t
   assert.equal(events[2].run.id, a.ptRunId);
 });
 
+test('subscribers with different selections on one run each get their own shape (executions are shared per query)', async () => {
+  const c = client(a.token);
+  const q1 = 'subscription($id: ID!) { runProgress(runId: $id) { step } }';
+  const q2 = 'subscription($id: ID!) { runProgress(runId: $id) { type run { name } } }';
+  const s1 = collect(c, q1, { id: a.ritRunId }, 1);
+  const s1b = collect(c, q1, { id: a.ritRunId }, 1);
+  const s2 = collect(c, q2, { id: a.ritRunId }, 1);
+  await subscribers(3, { runId: a.ritRunId });
+  await runnerBus.publish({
+    type: 'run.progress',
+    runId: a.ritRunId,
+    studyId: a.studyId,
+    step: 7,
+    epoch: 0,
+    metrics: {},
+  });
+  await Promise.all([s1.done, s1b.done, s2.done]);
+  await c.dispose();
+  assert.deepEqual(s1.results[0]!.data, { runProgress: { step: 7 } });
+  assert.deepEqual(s1b.results[0]!.data, { runProgress: { step: 7 } });
+  assert.deepEqual(s2.results[0]!.data, { runProgress: { type: 'RUN_PROGRESS', run: { name: 'rit' } } });
+});
+
 test('studyEvents relays run and analysis events of one study; mutations announce queued work', async () => {
   const c = client(a.token);
   const sub = collect(

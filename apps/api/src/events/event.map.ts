@@ -10,8 +10,20 @@ const TYPES: Record<BasinEvent['type'], EventType> = {
   'analysis.status': EventType.ANALYSIS_STATUS,
 };
 
+/** One conversion per event however many subscribers receive it (they all get the same event object). */
+const converted = new WeakMap<BasinEvent, LiveEvent>();
+
 /** The GraphQL shape of a bus event. */
 export function toLiveEvent(e: BasinEvent): LiveEvent {
+  let out = converted.get(e);
+  if (!out) {
+    out = convert(e);
+    converted.set(e, out);
+  }
+  return out;
+}
+
+function convert(e: BasinEvent): LiveEvent {
   const out: LiveEvent = {
     type: TYPES[e.type],
     at: e.at ? new Date(e.at) : new Date(),

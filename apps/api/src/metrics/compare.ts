@@ -1,5 +1,7 @@
 import { downsampleMetrics, type MetricBucket, metricKeysByRunIds, type RunRow, type Sql } from '@basin/db';
 import { RunGroupField } from '../common/enums';
+import { toColumns } from './columns';
+import type { MetricColumns } from './metrics.type';
 
 /** What compareRuns computes (runs already checked to be the caller's, in the order asked). */
 export interface Comparison {
@@ -7,7 +9,7 @@ export interface Comparison {
   buckets: number;
   from: number | null;
   to: number | null;
-  series: { run: RunRow; buckets: MetricBucket[]; bucketIndexes: number[] }[];
+  series: { run: RunRow; buckets: MetricBucket[]; columns: MetricColumns; bucketIndexes: number[] }[];
   groups: {
     key: string;
     values: { field: RunGroupField; value: string | null }[];
@@ -49,7 +51,7 @@ export async function compareRuns(
   const index = (step: number) => Math.floor(((step - lo!) * B) / (hi! - lo! + 1));
   const series = runs.map((run) => {
     const buckets = byRun.get(run.id) ?? [];
-    return { run, buckets, bucketIndexes: buckets.map((b) => index(b.stepMax)) };
+    return { run, buckets, columns: toColumns(buckets), bucketIndexes: buckets.map((b) => index(b.stepMax)) };
   });
 
   const groups: Comparison['groups'] = [];

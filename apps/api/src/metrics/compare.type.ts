@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { RunGroupField } from '../common/enums';
 import { Run } from '../run/run.type';
-import { MetricBucket } from './metrics.type';
+import { MetricBucket, MetricColumns } from './metrics.type';
 
 @ObjectType({ description: 'One run of a comparison: its buckets (the same step edges for every run).' })
 export class RunSeries {
@@ -10,6 +10,9 @@ export class RunSeries {
 
   @Field(() => [MetricBucket])
   buckets!: MetricBucket[];
+
+  @Field(() => MetricColumns, { description: 'The buckets as parallel arrays (cheapest for charts).' })
+  columns!: MetricColumns;
 
   @Field(() => [Int], { description: 'Bucket index of each bucket (aligns runs that skip buckets).' })
   bucketIndexes!: number[];

@@ -26,6 +26,33 @@ export class MetricBucket {
   count!: number;
 }
 
+@ObjectType({
+  description:
+    'The same buckets as parallel arrays (one entry per bucket): what a chart draws, and far cheaper to serve than bucket objects.',
+})
+export class MetricColumns {
+  @Field(() => [Int])
+  step!: number[];
+
+  @Field(() => [Int])
+  stepMin!: number[];
+
+  @Field(() => [Int])
+  stepMax!: number[];
+
+  @Field(() => [Float])
+  min!: number[];
+
+  @Field(() => [Float])
+  max!: number[];
+
+  @Field(() => [Float])
+  last!: number[];
+
+  @Field(() => [Int])
+  count!: number[];
+}
+
 @ObjectType({ description: 'One metric of one run, downsampled.' })
 export class MetricSeries {
   @Field(() => String)
@@ -33,6 +60,9 @@ export class MetricSeries {
 
   @Field(() => [MetricBucket])
   buckets!: MetricBucket[];
+
+  @Field(() => MetricColumns)
+  columns!: MetricColumns;
 }
 
 @ObjectType({ description: 'One logged value.' })

@@ -22,6 +22,7 @@ import type { Context } from '../context';
 import { Dataset } from '../dataset/dataset.type';
 import { BasinError, badInput, notFound } from '../errors';
 import { parseId } from '../ids';
+import { toColumns } from '../metrics/columns';
 import { MetricKeyInfo, MetricPoint, MetricSeries } from '../metrics/metrics.type';
 import { Model } from '../model/model.type';
 import { Study } from '../study/study.type';
@@ -114,7 +115,10 @@ export class RunResolver {
     if (names.length > MAX_KEYS) throw badInput('keys', names.length, `at most ${MAX_KEYS} keys`);
     const opts = { buckets, ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) };
     return Promise.all(
-      names.map(async (key) => ({ key, buckets: await downsampleMetric(ctx.sql, run.id, key, opts) })),
+      names.map(async (key) => {
+        const buckets = await downsampleMetric(ctx.sql, run.id, key, opts);
+        return { key, buckets, columns: toColumns(buckets) };
+      }),
     );
   }
 
