@@ -3,7 +3,7 @@
 // Usage: basin-test [dir-or-file …]   (default: src test)
 // Why a launcher: Node 20's `--test` does not expand globs, and npm scripts run under sh (no `**`).
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);

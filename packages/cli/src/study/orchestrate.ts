@@ -75,7 +75,14 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   const sleep = (ms: number) =>
     new Promise<void>((res) => {
       const t = setTimeout(res, ms);
-      signal.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          res();
+        },
+        { once: true },
+      );
     });
   const stopped = () => {
     if (signal.aborted) throw new Error('study interrupted; it resumes on the next start');
