@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { backendInfo, initBackend, parseBackendName, shutdownBackend } from './backend';
+
+const installed = (pkg: string) => {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('backend selection', () => {
+  after(() => shutdownBackend());
+
+  it('parses backend names and aliases, naming the accepted ones on error', () => {
+    assert.equal(parseBackendName('node-gpu'), 'tfjs-node-gpu');
+    assert.equal(parseBackendName(' TensorFlow '), 'tfjs-node');
+    assert.equal(parseBackendName('wasm'), 'wasm');
+    assert.throws(() => parseBackendName('webgl'), /unknown backend "webgl"; expected one of .*wasm.*cpu/);
+  });
+
+  it('fails clearly when a forced backend cannot load', {
+    skip: installed('@tensorflow/tfjs-node'),
+  }, async () => {
+    await assert.rejects(
+      initBackend({ backend: 'tfjs-node' }),
+      /backend 'tfjs-node' was forced but could not load: /,
+    );
+    assert.equal(backendInfo(), null);
+  });
+
+  it('honours BASIN_BACKEND, reports name and threads, and restarts after shutdown', async () => {
+    const saved = process.env.BASIN_BACKEND;
+    try {
+      process.env.BASIN_BACKEND = 'cpu';
+      const cpu = await initBackend();
+      assert.deepEqual([cpu.name, cpu.tfBackend, cpu.threads, cpu.forced], ['cpu', 'cpu', 1, 'cpu']);
+      assert.equal(tf.getBackend(), 'cpu');
+      process.env.BASIN_BACKEND = 'wasm';
+      const wasm = await initBackend({ threads: 2 });
+      assert.equal(wasm.name, 'wasm');
+      assert.equal(tf.getBackend(), 'wasm');
+      assert.ok(wasm.threads >= 1 && wasm.threads <= 2);
+      assert.deepEqual(wasm.customKernels.sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile']);
+      assert.equal(await initBackend(), wasm, 'a second call returns the running backend');
+      await shutdownBackend();
+      assert.equal(backendInfo(), null);
+      const again = await initBackend({ threads: 1 });
+      assert.equal(again.name, 'wasm');
+      assert.equal(again.threads, 1);
+      assert.equal(tf.sum(tf.tensor([1, 2, 3])).dataSync()[0], 6);
+    } finally {
+      if (saved === undefined) delete process.env.BASIN_BACKEND;
+      else process.env.BASIN_BACKEND = saved;
+    }
+  });
+});
