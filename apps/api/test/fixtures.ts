@@ -162,6 +162,7 @@ export async function seedTeam(sql: Sql, name: string): Promise<TeamWorld> {
 }
 
 /** A GraphQL response as a client sees it. */
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL response data in tests
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
   data?: T | null;
@@ -169,6 +170,7 @@ export interface GqlResponse<T = Record<string, any>> {
 }
 
 /** POSTs an operation to the API over real HTTP. */
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL response data in tests
 export async function gql<T = Record<string, any>>(
   url: string,
   query: string,

@@ -37,6 +37,7 @@ const client = (token?: string): Client =>
   });
 
 type Result = {
+  // biome-ignore lint/suspicious/noExplicitAny: GraphQL response data in tests
   data?: Record<string, any> | null;
   errors?: { message: string; extensions?: { code?: string } }[];
 };
@@ -46,6 +47,7 @@ function collect(c: Client, query: string, variables: Record<string, unknown>, n
   const results: Result[] = [];
   let failure: unknown = null;
   const done = new Promise<void>((resolve) => {
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL response data in tests
     const dispose = c.subscribe<Record<string, any>>(
       { query, variables },
       {
