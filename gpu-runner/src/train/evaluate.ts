@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   maxExamples?: number;
   /** Keep the logits of every example (e.g. for mistake analyses). Default false. */
   keepLogits?: boolean;
+  /** Stops before the next batch; the result then covers the examples seen and has `aborted: true`. */
+  signal?: AbortSignal;
 }
 
 /** What {@link evaluate} measured. */
@@ -26,6 +28,8 @@ export interface EvalResult {
   aucPerLabel?: number[];
   /** Examples evaluated. */
   n: number;
+  /** Set when `signal` stopped the evaluation early. */
+  aborted?: boolean;
   /** [n, classes] logits, when `keepLogits`. */
   logits?: Float32Array;
   /** Labels as read (n, or n·k for multilabel), when `keepLogits`. */
@@ -46,8 +50,13 @@ export async function evaluate(
   const labelParts: (Int32Array | Float32Array)[] = [];
   let lossSum = 0;
   let n = 0;
+  let aborted = false;
   for await (const full of split.batches(options.batchSize ?? 256)) {
     if (n >= limit) break;
+    if (options.signal?.aborted) {
+      aborted = true;
+      break;
+    }
     const take = Math.min(full.n, limit - n);
     const per = shape[0] * shape[1] * shape[2];
     const lw = task === 'MULTILABEL' ? k : 1;
@@ -69,6 +78,7 @@ export async function evaluate(
   }
   const logits = concat(logitParts, Float32Array);
   const result: EvalResult = { loss: n ? lossSum / n : Number.NaN, n };
+  if (aborted) result.aborted = true;
   if (task === 'MULTILABEL') {
     const labels = concat(
       labelParts.map((p) => Float32Array.from(p)),

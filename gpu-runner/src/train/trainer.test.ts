@@ -115,6 +115,19 @@ describe('trainModel', () => {
     m.dispose();
   });
 
+  it('an abort during the last batch also skips the evaluation that would follow', async () => {
+    const ac = new AbortController();
+    const m = tiny();
+    const res = await trainModel(m, stripesDataset({ trainSize: 32 }), {
+      epochs: 3,
+      batchSize: 16,
+      signal: ac.signal,
+      callbacks: { onBatchEnd: (e) => (e.step === 2 ? ac.abort() : undefined) },
+    });
+    assert.deepEqual([res.status, res.epoch, res.step, res.history.length], ['aborted', 1, 2, 0]);
+    m.dispose();
+  });
+
   it('throws a clear error when the loss becomes NaN', async () => {
     const m = tiny();
     await assert.rejects(

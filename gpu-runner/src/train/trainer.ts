@@ -111,7 +111,10 @@ export interface TrainOptions {
   maxBatchesPerEpoch?: number;
   checkpoints?: CheckpointPlan;
   callbacks?: TrainCallbacks;
-  /** Stops training before the next batch; the result then has status `aborted`. */
+  /**
+   * Stops training (or the epoch's evaluation) before the next batch; the result then has status `aborted`, and
+   * `epoch`/`step` say how far training got.
+   */
   signal?: AbortSignal;
   resume?: ResumeFrom;
 }
@@ -274,7 +277,12 @@ export async function trainModel(
         const ev = await evaluate(model, dataset.test, task, {
           batchSize: options.evalBatchSize,
           maxExamples: options.maxEvalExamples,
+          signal: options.signal,
         });
+        if (ev.aborted) {
+          status = 'aborted';
+          break;
+        }
         metrics['test/loss'] = ev.loss;
         if (ev.acc !== undefined) metrics['test/acc'] = ev.acc;
         if (ev.auc !== undefined) metrics['test/auc'] = ev.auc;
