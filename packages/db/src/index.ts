@@ -1,3 +1,4 @@
+export { BlobStore } from './blobs';
 export {
   type DatabaseTarget,
   DEFAULT_BASIN_HOME,
@@ -21,6 +22,14 @@ export {
 } from './events';
 export { jobQueueOptions, migrateJobQueue } from './jobs';
 export {
+  DATASET_FLAG_PREFIX,
+  datasetIdOfFlag,
+  enqueueFlaggedJob,
+  GPU_FLAG,
+  type JobNeeds,
+  jobFlags,
+} from './jobs-flags';
+export {
   type DownsampleOptions,
   downsampleMetric,
   downsampleMetrics,
@@ -34,7 +43,6 @@ export {
   truncateMetricsAfter,
 } from './metrics';
 export { loadMigrations, MIGRATIONS_DIR, type MigrateResult, type Migration, migrate } from './migrate';
-export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';
 export {
   type AnalysisInputRow,
   type AnalysisRow,
@@ -95,3 +103,4 @@ export {
 } from './repos/tokens';
 export type * from './results';
 export { ANALYSIS_KINDS } from './results';
+export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';

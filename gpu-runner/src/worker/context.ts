@@ -1,0 +1,51 @@
+import type { BlobStore, EventBus, Sql } from '@basin/db';
+import type { Logger } from '@basin/service';
+import type { RunnerConfig } from './config';
+
+/** What every job handler works with: the database, the bus, the blob store and this runner's settings. */
+export interface WorkerDeps {
+  sql: Sql;
+  bus: EventBus;
+  blobs: BlobStore;
+  config: RunnerConfig;
+  log: Logger;
+  /** The TF.js backend this runner trains on (recorded on every run). */
+  backend: string;
+}
+
+/** One job's environment: the deps plus who holds the job and when the runner wants it back. */
+export interface JobEnv extends WorkerDeps {
+  /** `<runner name>/<graphile-worker worker id>`: stored in `worker_id`, used to free a dead runner's jobs. */
+  workerId: string;
+  /** Aborted when the runner shuts down. */
+  shutdown: AbortSignal;
+}
+
+/** The graphile-worker worker id inside a `worker_id` value (see {@link JobEnv.workerId}). */
+export function graphileWorkerId(workerId: string): string {
+  const i = workerId.lastIndexOf('/');
+  return i < 0 ? workerId : workerId.slice(i + 1);
+}
+
+/** An error whose message is meant for the person who queued the job (bad input, missing data). */
+export class JobInputError extends Error {
+  override name = 'JobInputError';
+}
+
+/** Thrown inside a job when another runner took it over (this runner's heartbeat went stale). */
+export class LostLeaseError extends Error {
+  override name = 'LostLeaseError';
+}
+
+/** Thrown inside a job when the runner is shutting down: the job goes back to the queue. */
+export class ShutdownError extends Error {
+  override name = 'ShutdownError';
+}
+
+/** One line for a failure stored on a run or analysis: the message, prefixed by its kind when unexpected. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const known = ['JobInputError', 'Error', 'AnalysisInputError', 'CheckpointError', 'SafetensorsError'];
+  const msg = known.includes(err.name) ? err.message : `${err.name}: ${err.message}`;
+  return msg.length > 2000 ? `${msg.slice(0, 2000)}…` : msg;
+}

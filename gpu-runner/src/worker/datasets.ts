@@ -1,0 +1,81 @@
+import type { Sql } from '@basin/db';
+import { type DatasetSpec, datasetUnavailableReason, openDataset } from '../data/registry';
+import type { Dataset } from '../data/types';
+import { JobInputError } from './context';
+
+/** The `datasets` row fields a runner needs. */
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  kind: string;
+  domain: string | null;
+  root: string | null;
+  imageShape: number[];
+  spec: Record<string, unknown>;
+}
+
+/** Loads a dataset row; a missing one is a {@link JobInputError}. */
+export async function loadDatasetRecord(sql: Sql, id: string): Promise<DatasetRecord> {
+  const [d] = await sql<
+    {
+      id: string;
+      name: string;
+      kind: string;
+      domain: string | null;
+      root: string | null;
+      image_shape: number[];
+      spec: Record<string, unknown>;
+    }[]
+  >`select id, name, kind, domain, root, image_shape, spec from datasets where id = ${id}`;
+  if (!d) throw new JobInputError(`dataset ${id} does not exist`);
+  return {
+    id: d.id,
+    name: d.name,
+    kind: d.kind,
+    domain: d.domain,
+    root: d.root,
+    imageShape: d.image_shape,
+    spec: d.spec ?? {},
+  };
+}
+
+/** The engine's spec for a dataset row (its stored `spec` plus kind, domain, root and image shape). */
+export function datasetSpec(
+  d: DatasetRecord,
+  extra: { seed?: number; blockSize?: number | null; trainSize?: number | null } = {},
+): DatasetSpec {
+  const [side, , channels] = d.imageShape;
+  return {
+    ...(d.spec as Partial<DatasetSpec>),
+    kind: d.kind,
+    domain: d.domain ?? (d.spec.domain as string | undefined) ?? null,
+    root: d.root ?? (d.spec.root as string | undefined) ?? null,
+    side: (d.spec.side as number | undefined) ?? side ?? null,
+    channels: ((d.spec.channels as number | undefined) ?? channels ?? null) as 1 | 3 | null,
+    ...(extra.trainSize ? { trainSize: extra.trainSize } : {}),
+    seed: extra.seed ?? 0,
+    blockSize: extra.blockSize ?? null,
+  };
+}
+
+/**
+ * Opens a dataset for a job. A dataset this machine cannot serve (package missing, folder absent) is a
+ * {@link JobInputError} naming the dataset, the runner and why.
+ */
+export async function openJobDataset(d: DatasetRecord, spec: DatasetSpec, runner: string): Promise<Dataset> {
+  const missing = await datasetUnavailableReason(spec);
+  if (missing)
+    throw new JobInputError(
+      `dataset ${d.id} '${d.name}' (${d.kind}) is not available on runner ${runner}: ${missing}`,
+    );
+  try {
+    return await openDataset(spec);
+  } catch (err) {
+    throw new JobInputError(
+      `dataset ${d.id} '${d.name}' (${d.kind}) cannot be opened: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}

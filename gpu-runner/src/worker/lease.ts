@@ -1,0 +1,82 @@
+import type { JobEnv } from './context';
+
+/** Why a job's lease asked it to stop. */
+export type StopReason = 'cancel' | 'lost' | 'shutdown';
+
+/** A running job's hold on its row: heartbeats, and the signal that stops it. */
+export interface Lease {
+  /** Aborted (with a {@link StopReason} as `reason`) on cancel, lost lease or runner shutdown. */
+  signal: AbortSignal;
+  /** Why `signal` was aborted, else null. */
+  readonly stopReason: StopReason | null;
+  /** Checks the row now (cancel requested? still ours?); aborts `signal` when the job must stop. */
+  check(): Promise<void>;
+  /** Also stores `progress` (analyses) with the next heartbeat. */
+  setProgress(progress: number): void;
+  /** Stops heartbeating. */
+  release(): void;
+}
+
+/**
+ * Starts heartbeating a claimed row of `runs` or `analyses` every `heartbeatMs`. Each heartbeat is fenced on
+ * `worker_id`: when another runner took the row over, the lease aborts with `lost`. For runs it also reads
+ * `cancel_requested_at` (set by the API's cancelRun) and aborts with `cancel`.
+ */
+export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string): Lease {
+  const controller = new AbortController();
+  let stopReason: StopReason | null = null;
+  let progress: number | null = null;
+  let released = false;
+  const stop = (why: StopReason) => {
+    if (stopReason) return;
+    stopReason = why;
+    controller.abort(why);
+  };
+  const onShutdown = () => stop('shutdown');
+  if (env.shutdown.aborted) onShutdown();
+  else env.shutdown.addEventListener('abort', onShutdown, { once: true });
+
+  const beat = async (write: boolean) => {
+    if (released || stopReason) return;
+    const sql = env.sql;
+    if (table === 'runs') {
+      const [r] = write
+        ? await sql<{ cancel: boolean }[]>`
+            update runs set heartbeat_at = now() where id = ${id} and worker_id = ${env.workerId}
+              and status = 'RUNNING' returning cancel_requested_at is not null as cancel`
+        : await sql<{ cancel: boolean }[]>`
+            select cancel_requested_at is not null as cancel from runs
+            where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`;
+      if (!r) stop('lost');
+      else if (r.cancel) stop('cancel');
+    } else {
+      const p = progress;
+      const rows = write
+        ? await sql`
+            update analyses set heartbeat_at = now(), progress = coalesce(${p}::float8, progress)
+            where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`
+        : await sql`select 1 from analyses where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`;
+      if (rows.count === 0) stop('lost');
+    }
+  };
+  const timer = setInterval(() => {
+    beat(true).catch((err) => env.log.warn(`heartbeat of ${table} ${id} failed: ${(err as Error).message}`));
+  }, env.config.heartbeatMs);
+  timer.unref();
+
+  return {
+    signal: controller.signal,
+    get stopReason() {
+      return stopReason;
+    },
+    check: () => beat(false),
+    setProgress(p) {
+      progress = Math.min(1, Math.max(0, p));
+    },
+    release() {
+      released = true;
+      clearInterval(timer);
+      env.shutdown.removeEventListener('abort', onShutdown);
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The `block_shuffle_sweep` and `checkpoint_sweep` tasks. A sweep's child runs are created by the API (QUEUED,
+ * `sweep_analysis_id` set); this handler advances the sweep: the first time it enqueues one fine-tune job per
+ * child, and once every child has finished (the last one re-enqueues this task, see sweep-trigger.ts) it writes
+ * the summary. It is idempotent: running it again changes nothing that is already done.
+ */
+import { aggregate } from '@basin/analysis';
+import {
+  type BlockShuffleRow,
+  type CheckpointSweepPoint,
+  enqueueFlaggedJob,
+  jobFlags,
+  type SeedStats,
+  type Sql,
+} from '@basin/db';
+import { jsonSafe } from './analysis-job';
+import type { JobEnv } from './context';
+
+interface ChildRun {
+  id: string;
+  init: 'PRETRAINED' | 'RANDOM';
+  init_checkpoint_id: string | null;
+  dataset_id: string;
+  block_size: number | null;
+  seed: number;
+  status: string;
+  error: string | null;
+  summary: { testAcc?: number | null; speed?: number | null };
+}
+
+/** Mean, sample std and 95% CI of per-seed values (the CI collapses to the mean for one value). */
+export function seedStats(values: number[]): SeedStats {
+  const a = aggregate(values);
+  const one = values.length < 2;
+  return {
+    mean: a.mean,
+    std: one ? 0 : a.std,
+    ciLow: one ? a.mean : a.ci[0],
+    ciHigh: one ? a.mean : a.ci[1],
+    n: a.n,
+    values,
+  };
+}
+
+/** Advances one sweep (fan out, or summarise when every child has finished). */
+export async function sweepJob(env: JobEnv, analysisId: string): Promise<void> {
+  await env.sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [a] = await t<
+      { id: string; study_id: string | null; kind: string; status: string; params: Record<string, unknown> }[]
+    >`
+      select id, study_id, kind, status, params from analyses where id = ${analysisId} for update`;
+    if (!a || !['QUEUED', 'RUNNING'].includes(a.status)) return;
+    const children = await t<ChildRun[]>`
+      select id, init, init_checkpoint_id, dataset_id, block_size, seed, status, error, summary
+      from runs where sweep_analysis_id = ${a.id} order by id`;
+    if (a.status === 'QUEUED') {
+      await t`update analyses set status = 'RUNNING', started_at = now(), progress = 0 where id = ${a.id}`;
+      await env.bus.publish(
+        { type: 'analysis.status', analysisId: a.id, studyId: a.study_id, status: 'RUNNING' },
+        t,
+      );
+      for (const c of children.filter((r) => r.status === 'QUEUED'))
+        await enqueueFlaggedJob(t, 'finetune', { runId: c.id }, jobFlags({ datasetIds: [c.dataset_id] }));
+      env.log.info(`sweep ${a.id} (${a.kind}): ${children.length} fine-tunes queued`);
+    }
+    if (children.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING')) return;
+    const failed = children.filter((r) => r.status !== 'SUCCEEDED');
+    const finish = async (status: 'SUCCEEDED' | 'FAILED', result: unknown, error: string | null) => {
+      await t`
+        update analyses set status = ${status}, result = ${result === null ? null : t.json(result as never)}::jsonb,
+          error = ${error}, progress = ${status === 'SUCCEEDED' ? 1 : t`progress`}, finished_at = now()
+        where id = ${a.id}`;
+      await env.bus.publish(
+        { type: 'analysis.status', analysisId: a.id, studyId: a.study_id, status, error },
+        t,
+      );
+    };
+    if (children.length === 0) return finish('FAILED', null, `sweep ${a.id} has no runs`);
+    if (failed.length > 0) {
+      const list = failed.slice(0, 5).map((r) => `run ${r.id} ${r.status}${r.error ? `: ${r.error}` : ''}`);
+      return finish(
+        'FAILED',
+        null,
+        `${failed.length} of ${children.length} runs did not succeed (${list.join('; ')})`,
+      );
+    }
+    const result =
+      a.kind === 'BLOCK_SHUFFLE'
+        ? blockShuffleResult(a.params, children)
+        : await checkpointSweepResult(t, a.params, children);
+    await finish('SUCCEEDED', jsonSafe(result), null);
+    env.log.info(`sweep ${a.id} (${a.kind}): SUCCEEDED`);
+  });
+}
+
+const acc = (r: ChildRun) => r.summary.testAcc ?? Number.NaN;
+const speed = (r: ChildRun) => r.summary.speed ?? Number.NaN;
+const bySeed = (a: ChildRun, b: ChildRun) => a.seed - b.seed;
+
+function blockShuffleResult(params: Record<string, unknown>, runs: ChildRun[]) {
+  const sizes = Array.isArray(params.blockSizes)
+    ? (params.blockSizes as (number | null)[])
+    : [...new Set(runs.map((r) => r.block_size))];
+  const rows: BlockShuffleRow[] = sizes.map((b) => {
+    const at = runs.filter((r) => r.block_size === b);
+    const pt = at.filter((r) => r.init === 'PRETRAINED').sort(bySeed);
+    const rit = at.filter((r) => r.init === 'RANDOM').sort(bySeed);
+    const drops = pt.flatMap((p) => {
+      const r = rit.find((x) => x.seed === p.seed);
+      return r ? [(100 * (acc(p) - acc(r))) / acc(p)] : [];
+    });
+    return {
+      blockSize: b,
+      label: b === null ? 'none' : b === 0 ? '*' : String(b),
+      pretrainedAccuracy: seedStats(pt.map(acc)),
+      randomAccuracy: seedStats(rit.map(acc)),
+      pretrainedSpeed: seedStats(pt.map(speed)),
+      randomSpeed: seedStats(rit.map(speed)),
+      relativeDrop: seedStats(drops),
+      pretrainedRunIds: pt.map((r) => r.id),
+      randomRunIds: rit.map((r) => r.id),
+    };
+  });
+  return {
+    kind: 'BLOCK_SHUFFLE' as const,
+    datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
+    pretrainCheckpointId: String(params.pretrainCheckpointId ?? ''),
+    seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
+    rows,
+  };
+}
+
+async function checkpointSweepResult(sql: Sql, params: Record<string, unknown>, runs: ChildRun[]) {
+  const ids = Array.isArray(params.checkpointIds)
+    ? (params.checkpointIds as string[])
+    : [...new Set(runs.flatMap((r) => (r.init_checkpoint_id ? [r.init_checkpoint_id] : [])))];
+  const ckpts = ids.length
+    ? await sql<{ id: string; epoch: number; step: string }[]>`
+        select id, epoch, step from checkpoints where id = any(${sql.array(ids)}::bigint[])`
+    : [];
+  const points: CheckpointSweepPoint[] = ckpts
+    .map((c) => {
+      const at = runs.filter((r) => r.init_checkpoint_id === c.id).sort(bySeed);
+      return {
+        checkpointId: c.id,
+        epoch: c.epoch,
+        step: Number(c.step),
+        accuracy: seedStats(at.map(acc)),
+        speed: seedStats(at.map(speed)),
+        runIds: at.map((r) => r.id),
+      };
+    })
+    .sort((a, b) => a.epoch - b.epoch || a.step - b.step);
+  const random = runs.filter((r) => r.init === 'RANDOM').sort(bySeed);
+  return {
+    kind: 'CHECKPOINT_SWEEP' as const,
+    pretrainRunId: String(params.pretrainRunId ?? ''),
+    datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
+    seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
+    points,
+    randomInit: random.length
+      ? {
+          accuracy: seedStats(random.map(acc)),
+          speed: seedStats(random.map(speed)),
+          runIds: random.map((r) => r.id),
+        }
+      : null,
+  };
+}

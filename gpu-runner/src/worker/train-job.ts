@@ -1,0 +1,320 @@
+/**
+ * The `pretrain` and `finetune` tasks: claim the run, train with the engine, stream progress, write metrics and
+ * checkpoints, and end the run — resuming from the run's last checkpoint when an earlier attempt died.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCheckpoint, rawMetric, type Sql, truncateMetricsAfter } from '@basin/db';
+import { momentumPath } from '../checkpoint/resume';
+import { finetune, pretrain, resumeRun } from '../train/runs';
+import type { CheckpointEvent, TrainOptions, TrainResult } from '../train/trainer';
+import { checkpointFile, copyBlob, latestCheckpointOfRun, loadCheckpointRecords } from './checkpoints';
+import { describeError, type JobEnv, JobInputError, LostLeaseError, ShutdownError } from './context';
+import { datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
+import { type Lease, startLease } from './lease';
+import { MetricBuffer } from './metrics-buffer';
+import { Throttle } from './progress';
+import { type ClaimedRun, claimRun, finishRun } from './status';
+
+/** Training settings stored on a run (apps/api `toHyperparameters`, plus engine extras). */
+interface Hyper {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  checkpointEvery: number;
+  trainExamples: number | null;
+  lrMilestones?: number[];
+  lrGamma?: number;
+  maxBatchesPerEpoch?: number;
+  maxEvalExamples?: number;
+}
+
+function hyperparameters(h: Record<string, unknown>): Hyper {
+  const n = (key: string, dflt: number, ok: (v: number) => boolean, expected: string): number => {
+    const v = h[key] ?? dflt;
+    if (typeof v !== 'number' || !ok(v))
+      throw new JobInputError(`hyperparameters.${key} is ${JSON.stringify(v)}; expected ${expected}`);
+    return v;
+  };
+  const int = (v: number) => Number.isInteger(v) && v >= 0;
+  const optimizer = h.optimizer ?? 'sgd';
+  if (optimizer !== 'sgd')
+    throw new JobInputError(
+      `hyperparameters.optimizer is ${JSON.stringify(optimizer)}; this runner trains with "sgd"`,
+    );
+  const out: Hyper = {
+    epochs: n('epochs', 10, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
+    batchSize: n('batchSize', 64, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
+    lr: n('learningRate', 0.01, (v) => v > 0 && Number.isFinite(v), 'a positive number'),
+    momentum: n('momentum', 0.9, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    weightDecay: n('weightDecay', 5e-4, (v) => v >= 0, 'a number ≥ 0'),
+    checkpointEvery: n('checkpointEvery', 1, int, 'an integer ≥ 0'),
+    trainExamples:
+      h.trainExamples == null ? null : n('trainExamples', 0, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
+  };
+  if (Array.isArray(h.lrMilestones)) out.lrMilestones = h.lrMilestones.filter((v) => typeof v === 'number');
+  if (typeof h.lrGamma === 'number') out.lrGamma = h.lrGamma;
+  if (h.maxBatchesPerEpoch != null)
+    out.maxBatchesPerEpoch = n('maxBatchesPerEpoch', 1, (v) => int(v) && v >= 1, 'an integer ≥ 1');
+  if (h.maxEvalExamples != null)
+    out.maxEvalExamples = n('maxEvalExamples', 1, (v) => int(v) && v >= 1, 'an integer ≥ 1');
+  return out;
+}
+
+/** Epochs after which a checkpoint is saved: 0 (the initial weights), every `every` epochs, and the last. */
+export function checkpointEpochs(epochs: number, every: number): number[] {
+  const out = new Set([0, epochs]);
+  if (every > 0) for (let e = every; e < epochs; e += every) out.add(e);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Runs one `pretrain` or `finetune` job. Never throws for a run's own failure (the run FAILS instead). */
+export async function trainJob(env: JobEnv, runId: string): Promise<void> {
+  const run = await claimRun(env, runId);
+  if (!run) {
+    env.log.info(`run ${runId}: finished or held by another runner; nothing to do`);
+    return;
+  }
+  if (run.cancelRequested) {
+    await finishRun(env, run, 'CANCELLED');
+    return;
+  }
+  const lease = startLease(env, 'runs', run.id);
+  const metrics = new MetricBuffer(env.sql, run.id, {
+    batch: env.config.metricsBatch,
+    maxDelayMs: env.config.metricsFlushMs,
+  });
+  const workDir = join(env.config.basinHome, 'runner', `${env.config.name}-${process.pid}`, `run-${run.id}`);
+  const progress = new Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>(
+    env.config.progressMs,
+    (p) => publishLater(env, { type: 'run.progress', runId: run.id, studyId: run.studyId, ...p }),
+  );
+  try {
+    const result = await train(env, run, lease, metrics, progress, workDir);
+    progress.flush();
+    await metrics.flush();
+    if (result.status === 'aborted') throw abortError(lease);
+    const summary = await runSummary(env.sql, run.id, result);
+    if (!(await finishRun(env, run, 'SUCCEEDED', { summary })))
+      env.log.warn(`run ${run.id}: finished, but another runner holds it now`);
+    else env.log.info(`run ${run.id}: SUCCEEDED (step ${result.step}, ${result.seconds.toFixed(1)} s)`);
+  } catch (err) {
+    progress.cancel();
+    const reason = lease.stopReason;
+    if (reason === 'lost' || err instanceof LostLeaseError) {
+      metrics.discard();
+      env.log.warn(`run ${run.id}: another runner took it over; stopping`);
+      return;
+    }
+    await metrics.flush().catch(() => {});
+    if (reason === 'cancel') {
+      await finishRun(env, run, 'CANCELLED');
+      env.log.info(`run ${run.id}: CANCELLED`);
+      return;
+    }
+    if (reason === 'shutdown' || err instanceof ShutdownError) {
+      await finishRun(env, run, 'QUEUED');
+      throw new ShutdownError(`runner ${env.config.name} stopped during run ${run.id}; it will resume`);
+    }
+    const message = describeError(err);
+    env.log.error(`run ${run.id}: FAILED: ${message}`);
+    await finishRun(env, run, 'FAILED', { error: message });
+  } finally {
+    lease.release();
+    await rm(workDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function abortError(lease: Lease): Error {
+  return lease.stopReason === 'shutdown'
+    ? new ShutdownError('shutdown')
+    : new Error(`aborted (${lease.stopReason})`);
+}
+
+/** Publishes without making training wait; a failed publish is logged, never fatal. */
+function publishLater(env: JobEnv, event: Parameters<JobEnv['bus']['publish']>[0]): void {
+  env.bus
+    .publish(event)
+    .catch((err) => env.log.warn(`event ${event.type} not published: ${(err as Error).message}`));
+}
+
+async function train(
+  env: JobEnv,
+  run: ClaimedRun,
+  lease: Lease,
+  metrics: MetricBuffer,
+  progress: Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>,
+  workDir: string,
+): Promise<TrainResult> {
+  const h = hyperparameters(run.hyperparameters);
+  const [model] = await env.sql<{ depth: number; width: number; spec: Record<string, unknown> }[]>`
+    select depth, width, spec from models where id = ${run.modelId}`;
+  if (!model) throw new JobInputError(`model ${run.modelId} of run ${run.id} does not exist`);
+  const record = await loadDatasetRecord(env.sql, run.datasetId);
+  const spec = datasetSpec(record, { seed: run.seed, blockSize: run.blockSize, trainSize: h.trainExamples });
+  const dataset = await openJobDataset(record, spec, env.config.name);
+
+  const onCheckpoint = async (ev: CheckpointEvent) => {
+    await metrics.flush(); // every point up to this step is stored before the checkpoint that resumes after it
+    const bytes = new Uint8Array(await readFile(ev.path));
+    const blob = await env.blobs.put(bytes);
+    const momentum = ev.momentumPath
+      ? await env.blobs.put(new Uint8Array(await readFile(ev.momentumPath)))
+      : null;
+    await env.sql.begin(async (tx) => {
+      const t = tx as unknown as Sql;
+      const held =
+        await t`select 1 from runs where id = ${run.id} and worker_id = ${env.workerId} for update`;
+      if (held.count === 0) throw new LostLeaseError(`run ${run.id} is held by another runner`);
+      const finite = Object.fromEntries(Object.entries(ev.metrics).filter(([, v]) => Number.isFinite(v)));
+      const row = await createCheckpoint(t, run.teamId, {
+        modelId: run.modelId,
+        runId: run.id,
+        step: ev.step,
+        epoch: ev.epoch,
+        blobHash: blob.hash,
+        blobSize: blob.size,
+        metrics: finite,
+      });
+      const resume = {
+        checkpointId: row.id,
+        step: ev.step,
+        epoch: ev.epoch,
+        momentumHash: momentum?.hash ?? null,
+      };
+      await t`update runs set summary = summary || ${t.json({ resume } as never)}::jsonb where id = ${run.id}`;
+      await env.bus.publish(
+        {
+          type: 'checkpoint.saved',
+          runId: run.id,
+          studyId: run.studyId,
+          checkpointId: row.id,
+          step: ev.step,
+          epoch: ev.epoch,
+        },
+        t,
+      );
+    });
+    await rm(ev.path, { force: true });
+    if (ev.momentumPath) await rm(ev.momentumPath, { force: true });
+  };
+
+  const options: TrainOptions = {
+    epochs: h.epochs,
+    batchSize: h.batchSize,
+    lr: h.lr,
+    momentum: h.momentum,
+    weightDecay: h.weightDecay,
+    seed: run.seed,
+    lrMilestones: h.lrMilestones,
+    lrGamma: h.lrGamma,
+    maxBatchesPerEpoch: h.maxBatchesPerEpoch,
+    maxEvalExamples: h.maxEvalExamples,
+    signal: lease.signal,
+    checkpoints: {
+      dir: workDir,
+      epochs: checkpointEpochs(h.epochs, h.checkpointEvery),
+      extra: { 'basin.run': run.id },
+    },
+    callbacks: {
+      onBatchEnd: async (e) => {
+        const at = new Date().toISOString();
+        metrics.add([
+          { key: 'train/batch_loss', step: e.step, value: e.loss },
+          { key: 'train/batch_acc', step: e.step, value: e.acc },
+        ]);
+        progress.push({
+          step: e.step,
+          epoch: e.epoch,
+          metrics: { 'train/batch_loss': e.loss, 'train/batch_acc': e.acc, lr: e.lr },
+          at,
+        });
+        await lease.check(); // cancel within one batch
+      },
+      onEpochEnd: async (e) => {
+        const at = new Date().toISOString();
+        metrics.add([
+          ...Object.entries(e.metrics).map(([key, value]) => ({ key, step: e.step, value })),
+          { key: 'epoch', step: e.step, value: e.epoch },
+        ]);
+        progress.flush();
+        const finite = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => Number.isFinite(v)));
+        publishLater(env, {
+          type: 'run.progress',
+          runId: run.id,
+          studyId: run.studyId,
+          step: e.step,
+          epoch: e.epoch,
+          metrics: finite,
+          at,
+        });
+      },
+      onCheckpoint,
+    },
+  };
+
+  // An earlier attempt saved checkpoints: continue from the newest, dropping the metrics logged after it.
+  const resume = run.summary.resume as { checkpointId?: string; momentumHash?: string | null } | undefined;
+  const last = await latestCheckpointOfRun(env.sql, run.id);
+  if (last) {
+    const path = join(workDir, 'resume', 'resume.safetensors');
+    if (!(await copyBlob(env.blobs, last.blobHash, path)))
+      throw new JobInputError(
+        `run ${run.id}: its checkpoint ${last.id} (blob ${last.blobHash}) is not in the blob store`,
+      );
+    const momentum = resume?.checkpointId === last.id ? resume.momentumHash : null;
+    if (!momentum || !(await copyBlob(env.blobs, momentum, momentumPath(path))))
+      env.log.warn(
+        `run ${run.id}: no momentum saved with checkpoint ${last.id}; resuming with zero momentum`,
+      );
+    await truncateMetricsAfter(env.sql, run.id, last.step);
+    env.log.info(
+      `run ${run.id}: resuming from checkpoint ${last.id} (step ${last.step}, epoch ${last.epoch})`,
+    );
+    const out = await resumeRun(path, dataset, options);
+    out.model.dispose();
+    return out.result;
+  }
+  await truncateMetricsAfter(env.sql, run.id, -1);
+  const m = model;
+  const norm = m.spec.norm === 'groupnorm' ? ('groupnorm' as const) : ('fixup' as const);
+  if (run.kind === 'PRETRAIN') {
+    const out = await pretrain(dataset, { ...options, depth: m.depth, width: m.width, norm });
+    out.model.dispose();
+    return out.result;
+  }
+  let init: Parameters<typeof finetune>[1]['init'];
+  if (run.init === 'PRETRAINED') {
+    if (!run.initCheckpointId)
+      throw new JobInputError(`run ${run.id} is PRETRAINED but has no init checkpoint`);
+    const [c] = await loadCheckpointRecords(env.sql, run.teamId, [run.initCheckpointId], 'init checkpoint');
+    init = { checkpoint: await checkpointFile(env.blobs, c!) };
+  } else {
+    init = { random: { depth: m.depth, width: m.width, norm } };
+  }
+  const out = await finetune(dataset, { ...options, init });
+  out.model.dispose();
+  return out.result;
+}
+
+/** What a finished run stores in `summary`: final metrics, per-epoch training accuracy and the final checkpoint. */
+async function runSummary(sql: Sql, runId: string, result: TrainResult): Promise<Record<string, unknown>> {
+  const trainAcc = (await rawMetric(sql, runId, 'train/acc', { limit: 100_000 })).map((p) => p.value);
+  const last = async (key: string) => {
+    const pts = await rawMetric(sql, runId, key, { from: Math.max(0, result.step), limit: 1 });
+    return pts[0]?.value ?? null;
+  };
+  const final = await latestCheckpointOfRun(sql, runId);
+  return {
+    steps: result.step,
+    epochs: result.epoch,
+    testAcc: (await last('test/acc')) ?? (await last('test/auc')),
+    testLoss: await last('test/loss'),
+    trainAccPerEpoch: trainAcc,
+    speed: trainAcc.length ? trainAcc.reduce((a, b) => a + b, 0) / trainAcc.length : null,
+    finalCheckpointId: final?.id ?? null,
+    backend: result.backend.name,
+  };
+}
