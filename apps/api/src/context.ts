@@ -12,10 +12,14 @@ export interface Context {
   live: LiveEvents;
 }
 
+/** What every context shares: the database, the event bus and the live-event relay. */
+export interface ContextDeps {
+  sql: Sql;
+  bus: EventBus;
+  live: LiveEvents;
+}
+
 /** A fresh context for one request or one subscription. */
-export function createContext(
-  deps: { sql: Sql; bus: EventBus; live: LiveEvents },
-  identity: Identity,
-): Context {
+export function createContext(deps: ContextDeps, identity: Identity): Context {
   return { ...deps, identity, loaders: createLoaders(deps.sql, identity.teamId) };
 }
