@@ -1,0 +1,130 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect } from 'react';
+import { useQuery } from 'urql';
+import { fmt, kindLabel, when } from '../lib/format';
+import { ANALYSIS } from '../lib/queries';
+import type { AnalysisDetail, AnalysisResult } from '../lib/types';
+import {
+  BarrierView,
+  BlockShuffleView,
+  CkaView,
+  CriticalityView,
+  DistanceView,
+  MistakesView,
+  SweepView,
+} from './AnalysisResults';
+import { Empty, ErrorBox, Loading, StatusBadge } from './States';
+
+function Result({ r }: { r: AnalysisResult }) {
+  switch (r.__typename) {
+    case 'CkaResult':
+      return <CkaView r={r} />;
+    case 'MistakesResult':
+      return <MistakesView r={r} />;
+    case 'ParamDistanceResult':
+      return <DistanceView r={r} />;
+    case 'BarrierResult':
+      return <BarrierView r={r} />;
+    case 'ModuleCriticalityResult':
+      return <CriticalityView r={r} />;
+    case 'BlockShuffleResult':
+      return <BlockShuffleView r={r} />;
+    case 'CheckpointSweepResult':
+      return <SweepView r={r} />;
+  }
+}
+
+export function AnalysisView({ id }: { id: string }) {
+  const [res, refetch] = useQuery<{ analysis: AnalysisDetail }>({ query: ANALYSIS, variables: { id } });
+  const a = res.data?.analysis;
+  const pending = a?.status === 'QUEUED' || a?.status === 'RUNNING';
+  useEffect(() => {
+    if (!pending) return;
+    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), 5000);
+    return () => clearInterval(t);
+  }, [pending, refetch]);
+
+  if (res.error && !a)
+    return <ErrorBox error={res.error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!a) return <Loading what="the analysis" />;
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/">Studies</Link> /{' '}
+        {a.study ? (
+          <>
+            <Link href={`/studies/${a.study.id}`}>{a.study.name}</Link> /
+          </>
+        ) : null}
+      </p>
+      <h1>
+        {kindLabel(a.kind)}: {a.name}
+      </h1>
+      <p className="sub">
+        <StatusBadge status={a.status} /> · created {when(a.createdAt)}
+        {a.finishedAt ? ` · finished ${when(a.finishedAt)}` : ''}
+      </p>
+      <dl className="kv card">
+        <dt>Inputs</dt>
+        <dd>
+          {a.inputs.length === 0
+            ? '—'
+            : a.inputs.map((i, k) => (
+                <span key={i.position}>
+                  {k ? ', ' : ''}
+                  {i.role}:{' '}
+                  {i.checkpoint ? (
+                    <Link href={`/checkpoints/${i.checkpoint.id}`}>
+                      {i.checkpoint.run?.name ?? 'checkpoint'} @ epoch {fmt(i.checkpoint.epoch, 2)}
+                    </Link>
+                  ) : i.run ? (
+                    <Link href={`/runs/${i.run.id}`}>{i.run.name}</Link>
+                  ) : (
+                    '—'
+                  )}
+                </span>
+              ))}
+        </dd>
+        <dt>Parameters</dt>
+        <dd className="mono">{JSON.stringify(a.params)}</dd>
+        {a.runs.length ? (
+          <>
+            <dt>Runs it fanned out</dt>
+            <dd>
+              {a.runs.length} ({a.runs.filter((r) => r.status === 'SUCCEEDED').length} finished)
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <h2>Result</h2>
+      {a.status === 'FAILED' ? (
+        <div className="state error" role="alert">
+          <strong>The analysis failed:</strong> <span className="mono">{a.error ?? 'no message'}</span>
+        </div>
+      ) : a.status === 'CANCELLED' ? (
+        <Empty
+          title="This analysis was cancelled."
+          action={{
+            href: `/launch?tab=analysis${a.study ? `&study=${a.study.id}` : ''}`,
+            label: 'Start it again',
+          }}
+        />
+      ) : !a.result ? (
+        <Empty
+          title={
+            a.status === 'QUEUED'
+              ? 'Waiting for a runner.'
+              : `Running: ${Math.round(a.progress * 100)}% done.`
+          }
+        >
+          The result appears here when it finishes; this page checks every few seconds. Is a runner started (
+          <code>basin start --runners 1</code>)?
+        </Empty>
+      ) : (
+        <Result r={a.result} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,320 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { gql, useQuery } from 'urql';
+import { type CompareSelection, GROUP_FIELDS, selectionQuery } from '../lib/compare-url';
+import { toCsv } from '../lib/csv';
+import { initLabel } from '../lib/format';
+import { COMPARE, RUNS } from '../lib/queries';
+import { alignBuckets, bandOnBuckets, bucketOrder } from '../lib/series';
+import type { RunGroupField, RunRow } from '../lib/types';
+import { Chart, type ChartSeries } from './Chart';
+import { Downloads } from './Downloads';
+import { color } from './palette';
+import { Empty, ErrorBox, Loading, StatusBadge } from './States';
+
+interface CompareData {
+  compareRuns: {
+    key: string;
+    from: number | null;
+    to: number | null;
+    series: {
+      run: {
+        id: string;
+        name: string;
+        init: string;
+        blockLabel: string;
+        seed: number;
+        study: { id: string; name: string } | null;
+      };
+      bucketIndexes: number[];
+      columns: { step: number[]; last: number[]; min: number[]; max: number[]; count: number[] };
+    }[];
+    groups: {
+      key: string;
+      runs: { id: string }[];
+      band: {
+        bucket: number;
+        step: number;
+        mean: number;
+        std: number;
+        min: number;
+        max: number;
+        n: number;
+      }[];
+    }[];
+  };
+}
+
+const STUDY_NAMES = gql`
+  query StudyNames { studies { id name } }
+`;
+
+const FIELD_LABEL: Record<RunGroupField, string> = {
+  INIT: 'init (P-T / RI-T)',
+  BLOCK_SIZE: 'block size',
+  KIND: 'kind',
+  STUDY: 'study',
+  DATASET: 'dataset',
+  MODEL: 'model',
+  INIT_CHECKPOINT: 'start checkpoint',
+};
+
+function RunPicker({ selected, toggle }: { selected: Set<string>; toggle: (id: string) => void }) {
+  const [studyId, setStudyId] = useState('');
+  const [studies] = useQuery<{ studies: { id: string; name: string }[] }>({ query: STUDY_NAMES });
+  const [runs] = useQuery<{
+    runs: { totalCount: number; edges: { node: RunRow & { metricKeys: { key: string }[] } }[] };
+  }>({
+    query: RUNS,
+    variables: { first: 100, filter: studyId ? { studyId } : null },
+  });
+  const list = runs.data?.runs.edges.map((e) => e.node) ?? [];
+  return (
+    <fieldset className="card">
+      <legend>Runs</legend>
+      <div className="field">
+        <label htmlFor="picker-study">From study</label>
+        <select id="picker-study" value={studyId} onChange={(e) => setStudyId(e.target.value)}>
+          <option value="">every study</option>
+          {studies.data?.studies.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {runs.error && !runs.data ? <ErrorBox error={runs.error} /> : null}
+      {!runs.data && !runs.error ? <Loading what="runs" /> : null}
+      {runs.data && list.length === 0 ? <p className="sub">No runs here yet.</p> : null}
+      <fieldset className="picker plain">
+        <legend className="sr-only">Runs to compare</legend>
+        {list.map((r) => (
+          <label key={r.id}>
+            <input
+              type="checkbox"
+              checked={selected.has(r.id)}
+              onChange={() => toggle(r.id)}
+              data-run={r.id}
+            />
+            <span>
+              {r.name}{' '}
+              <span className="sub">
+                ({initLabel(r.init, r.kind)}, block {r.blockLabel}, {r.study?.name ?? 'no study'})
+              </span>
+            </span>
+            <StatusBadge status={r.status} />
+          </label>
+        ))}
+      </fieldset>
+      {runs.data && runs.data.runs.totalCount > list.length ? (
+        <p className="sub">
+          Showing the newest {list.length} of {runs.data.runs.totalCount}; pick a study to narrow.
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export function CompareView({ initial }: { initial: CompareSelection }) {
+  const [sel, setSel] = useState<CompareSelection>(initial);
+  const [keyDraft, setKeyDraft] = useState(initial.key);
+  const router = useRouter();
+  const fig = useRef<HTMLElement>(null);
+  useEffect(() => {
+    router.replace(`/compare?${selectionQuery(sel)}`, { scroll: false });
+  }, [sel, router]);
+
+  const [res, refetch] = useQuery<CompareData>({
+    query: COMPARE,
+    variables: {
+      runIds: sel.runs,
+      key: sel.key,
+      buckets: 1000,
+      groupBy: sel.group.length ? sel.group : null,
+    },
+    pause: sel.runs.length === 0,
+  });
+  const cmp = res.data?.compareRuns;
+  const selected = useMemo(() => new Set(sel.runs), [sel.runs]);
+  const toggle = (id: string) =>
+    setSel((s) => ({ ...s, runs: s.runs.includes(id) ? s.runs.filter((r) => r !== id) : [...s.runs, id] }));
+
+  const chart = useMemo(() => {
+    if (!cmp || cmp.series.length === 0) return null;
+    const aligned = alignBuckets(cmp.series);
+    if (sel.group.length && cmp.groups.length) {
+      const order = bucketOrder(cmp.series);
+      const series: ChartSeries[] = [];
+      const ys: (number | null)[][] = [];
+      const bands: { upper: number; lower: number; color: string }[] = [];
+      cmp.groups.forEach((g, i) => {
+        const b = bandOnBuckets(g.band, order);
+        const base = series.length;
+        series.push(
+          { label: `${g.key} (n=${g.runs.length}) mean`, color: color(i), width: 2 },
+          { label: `${g.key} −std`, color: color(i), bandEdge: true },
+          { label: `${g.key} +std`, color: color(i), bandEdge: true },
+        );
+        ys.push(b.mean, b.lo, b.hi);
+        bands.push({ upper: base + 2, lower: base + 1, color: color(i) });
+      });
+      const csv = () =>
+        toCsv(
+          ['step', ...cmp.groups.flatMap((g) => [`${g.key} mean`, `${g.key} mean-std`, `${g.key} mean+std`])],
+          aligned.x.map((s, i) => [s, ...ys.map((y) => y[i])]),
+        );
+      return { x: aligned.x, ys, series, bands, csv };
+    }
+    const series: ChartSeries[] = [];
+    const ys: (number | null)[][] = [];
+    const bands: { upper: number; lower: number; color: string }[] = [];
+    cmp.series.forEach((s, i) => {
+      const base = series.length;
+      series.push({ label: s.run.name, color: color(i), width: 1.5 });
+      ys.push(aligned.last[i]!);
+      if (sel.spikes) {
+        series.push(
+          { label: `${s.run.name} min`, color: color(i), bandEdge: true },
+          { label: `${s.run.name} max`, color: color(i), bandEdge: true },
+        );
+        ys.push(aligned.min[i]!, aligned.max[i]!);
+        bands.push({ upper: base + 2, lower: base + 1, color: color(i) });
+      }
+    });
+    const csv = () =>
+      toCsv(
+        [
+          'step',
+          ...cmp.series.flatMap((s) => [`${s.run.name} last`, `${s.run.name} min`, `${s.run.name} max`]),
+        ],
+        aligned.x.map((st, i) => [
+          st,
+          ...cmp.series.flatMap((_, j) => [aligned.last[j]![i], aligned.min[j]![i], aligned.max[j]![i]]),
+        ]),
+      );
+    return { x: aligned.x, ys, series, bands, csv };
+  }, [cmp, sel.group, sel.spikes]);
+
+  return (
+    <>
+      <h1>Compare runs</h1>
+      <p className="sub">
+        Pick runs from any study, choose a metric, and group them (e.g. by init) to see mean ± std across
+        seeds. Each run's line is its last value per step bucket; the faint band spans the bucket's min and
+        max, so a one-step spike is never averaged away. The address bar keeps the selection: copy it to share
+        this view.
+      </p>
+      <div className="grid two" style={{ gridTemplateColumns: 'minmax(300px, 380px) 1fr' }}>
+        <div className="grid">
+          <RunPicker selected={selected} toggle={toggle} />
+          <fieldset className="card">
+            <legend>Metric and grouping</legend>
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (keyDraft.trim()) setSel((s) => ({ ...s, key: keyDraft.trim() }));
+              }}
+            >
+              <div className="field">
+                <label htmlFor="metric-key">Metric</label>
+                <input
+                  id="metric-key"
+                  list="metric-keys"
+                  value={keyDraft}
+                  onChange={(e) => setKeyDraft(e.target.value)}
+                />
+                <datalist id="metric-keys">
+                  {['test/acc', 'test/loss', 'train/acc', 'train/loss'].map((k) => (
+                    <option key={k} value={k} />
+                  ))}
+                </datalist>
+              </div>
+              <button type="submit" style={{ alignSelf: 'end' }}>
+                Show
+              </button>
+            </form>
+            <fieldset className="picker plain">
+              <legend className="hint">Group by (bands of mean ± std):</legend>
+              {GROUP_FIELDS.map((f) => (
+                <label key={f}>
+                  <input
+                    type="checkbox"
+                    checked={sel.group.includes(f)}
+                    onChange={() =>
+                      setSel((s) => ({
+                        ...s,
+                        group: s.group.includes(f) ? s.group.filter((g) => g !== f) : [...s.group, f],
+                      }))
+                    }
+                  />
+                  {FIELD_LABEL[f]}
+                </label>
+              ))}
+              <label>
+                <input
+                  type="checkbox"
+                  checked={sel.spikes}
+                  onChange={() => setSel((s) => ({ ...s, spikes: !s.spikes }))}
+                />
+                show each run's min/max (spikes)
+              </label>
+            </fieldset>
+          </fieldset>
+        </div>
+        <div>
+          {sel.runs.length === 0 ? (
+            <Empty title="No runs selected.">
+              Tick runs on the left (from one study or several). Tip: a study page's “Compare runs” opens its
+              fine-tunes here.
+            </Empty>
+          ) : res.error && !cmp ? (
+            <ErrorBox error={res.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+          ) : !cmp ? (
+            <Loading what="the comparison" />
+          ) : !chart ? (
+            <Empty title={`None of the ${sel.runs.length} selected runs has logged “${sel.key}”.`}>
+              Try another metric (train/loss, test/acc …) or other runs.
+            </Empty>
+          ) : (
+            <figure ref={fig} data-chart="compare">
+              <figcaption>
+                <h3>
+                  {cmp.key} · {cmp.series.length} runs
+                  {sel.group.length ? ` in ${cmp.groups.length} groups` : ''}
+                </h3>
+                <Downloads
+                  name={`compare-${cmp.key.replace(/\W+/g, '-')}`}
+                  title={`${cmp.key} across runs`}
+                  figure={fig}
+                  csv={chart.csv}
+                />
+              </figcaption>
+              <Chart
+                title={`${cmp.key} across ${cmp.series.length} runs`}
+                x={chart.x}
+                ys={chart.ys}
+                series={chart.series}
+                bands={chart.bands}
+                xLabel="step"
+                yLabel={cmp.key}
+                height={420}
+              />
+              <ul className="legend-dots" aria-label="Selected runs">
+                {cmp.series.map((s, i) => (
+                  <li key={s.run.id} style={{ listStyle: 'none' }}>
+                    <span className="dot" style={{ background: color(i) }} />
+                    <Link href={`/runs/${s.run.id}`}>{s.run.name}</Link> ({s.run.study?.name ?? 'no study'})
+                  </li>
+                ))}
+              </ul>
+            </figure>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseSelection, selectionQuery } from './compare-url';
+
+test('a selection survives a trip through the URL', () => {
+  const s = {
+    runs: ['3', '12', '7'],
+    key: 'train/loss',
+    group: ['INIT' as const, 'BLOCK_SIZE' as const],
+    spikes: false,
+  };
+  const q = selectionQuery(s);
+  assert.equal(q, 'runs=3,12,7&key=train/loss&group=INIT,BLOCK_SIZE&spikes=0');
+  assert.deepEqual(parseSelection(new URLSearchParams(q)), s);
+});
+
+test('junk in the URL is dropped, defaults fill in', () => {
+  assert.deepEqual(parseSelection({ runs: '1,x,1,2', group: 'INIT,NOPE', key: '' }), {
+    runs: ['1', '2'],
+    key: 'test/acc',
+    group: ['INIT'],
+    spikes: true,
+  });
+});
