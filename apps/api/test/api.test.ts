@@ -337,6 +337,13 @@ describe('mutations', () => {
     assert.deepEqual(m.data!.importModel.checkpoints, [{ blobHash: HASH(99), run: null, parent: null }]);
   });
 
+  const flagsOf = async (task: string, payload: Record<string, string>) => {
+    const [j] = await db.sql<{ flags: Record<string, true> | null }[]>`
+      select j.flags from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = ${task} and j.payload::jsonb = ${db.sql.json(payload as never)}::jsonb`;
+    return Object.keys(j?.flags ?? {}).sort();
+  };
+
   test('startPretrain / startFineTune insert a QUEUED run and enqueue its job together', async () => {
     const before = await jobs();
     const p = await as(a)(
@@ -372,6 +379,8 @@ describe('mutations', () => {
       `pretrain:{"runId":"${run.id}"}`,
       `finetune:{"runId":"${f.data!.startFineTune.id}"}`,
     ]);
+    // runners that cannot open the dataset never claim the job
+    assert.deepEqual(await flagsOf('pretrain', { runId: run.id }), [`dataset:${a.datasetId}`]);
   });
 
   test('bad fine-tune inputs name the field; nothing is written', async () => {
@@ -467,6 +476,15 @@ describe('mutations', () => {
     const an = r.data!.runAnalysis;
     assert.deepEqual(an.params, { debiased: true, examples: 2000, split: 'test', pairs: [[0, 1]] });
     assert.deepEqual((await jobs()).at(-1), `analysis:{"analysisId":"${an.id}"}`);
+    assert.deepEqual(await flagsOf('analysis', { analysisId: an.id }), [`dataset:${a.datasetId}`]);
+    const foreignData = await as(a)('mutation($in: RunAnalysisInput!) { runAnalysis(input: $in) { id } }', {
+      in: {
+        kind: 'MISTAKES',
+        inputs: [{ checkpointId: a.ptCheckpointId }, { checkpointId: a.ritCheckpointId }],
+        params: { datasetId: b.datasetId },
+      },
+    });
+    assert.equal(code(foreignData), 'NOT_FOUND');
     const bad = await as(a)('mutation($in: RunAnalysisInput!) { runAnalysis(input: $in) { id } }', {
       in: { kind: 'MODULE_CRITICALITY', inputs: [{ checkpointId: a.ptCheckpointId }] },
     });

@@ -4,7 +4,8 @@ import {
   type AnalysisRow,
   type CheckpointRow,
   createAnalysis,
-  enqueueJob,
+  enqueueFlaggedJob,
+  jobFlags,
   type RunRow,
   type StudyRow,
 } from '@basin/db';
@@ -14,7 +15,7 @@ import { inTransaction } from '../common/tx';
 import type { Context } from '../context';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
-import { checkpointArg, studyArg } from '../run/run.checks';
+import { checkpointArg, datasetArg, studyArg } from '../run/run.checks';
 import { Run } from '../run/run.type';
 import { Study } from '../study/study.type';
 import { RunAnalysisInput } from './analysis.input';
@@ -97,6 +98,22 @@ export class AnalysisResolver {
           : 'final'
         : String.fromCharCode(97 + (i % 26));
     const params = normalizeParams(input.kind, input.params, n);
+    // the data the runner evaluates on: params.datasetId, else the dataset of the first input saved by a run
+    let datasetId: string | null = null;
+    if (params.datasetId !== undefined) {
+      datasetId = (await datasetArg(ctx, 'input.params.datasetId', String(params.datasetId))).id;
+      params.datasetId = datasetId;
+    } else if (input.kind !== 'PARAM_DISTANCE') {
+      const producer = checkpoints.find((c) => c.runId);
+      datasetId = producer ? ((await ctx.loaders.run.load(producer.runId!))?.datasetId ?? null) : null;
+      if (!datasetId) {
+        throw badInput(
+          'input.params.datasetId',
+          null,
+          'the dataset to evaluate on (no input checkpoint was saved by a run)',
+        );
+      }
+    }
     return inTransaction(ctx.sql, async (tx) => {
       const row = await createAnalysis(tx, ctx.identity.teamId, {
         kind: input.kind,
@@ -108,7 +125,7 @@ export class AnalysisResolver {
           role: input.inputs[i]?.role ?? defaultRole(i),
         })),
       });
-      await enqueueJob(tx, 'analysis', { analysisId: row.id });
+      await enqueueFlaggedJob(tx, 'analysis', { analysisId: row.id }, jobFlags({ datasetIds: [datasetId] }));
       await ctx.bus.publish(
         { type: 'analysis.status', analysisId: row.id, studyId: row.studyId, status: 'QUEUED' },
         tx,

@@ -69,6 +69,25 @@ function pairs(p: Params, n: number): [number, number][] {
   return v as [number, number][];
 }
 
+/** Optional keys every data-reading kind accepts: the dataset to evaluate on (checked by the resolver). */
+function common(p: Params): Params {
+  if (p.datasetId === undefined || p.datasetId === null) return {};
+  if (typeof p.datasetId !== 'string' || !/^[1-9][0-9]{0,18}$/.test(p.datasetId)) {
+    throw badInput('input.params.datasetId', p.datasetId, 'a dataset id, e.g. "3"');
+  }
+  return { datasetId: p.datasetId };
+}
+
+/** `modules`: a subset of module names to analyse (default every named module). */
+function modules(p: Params): Params {
+  const v = p.modules;
+  if (v === undefined || v === null) return {};
+  if (!Array.isArray(v) || v.length === 0 || v.some((m) => typeof m !== 'string' || m.length === 0)) {
+    throw badInput('input.params.modules', v, 'a non-empty list of module names, e.g. ["conv1", "layer1.0"]');
+  }
+  return { modules: v };
+}
+
 /**
  * Checks an analysis's parameters for its kind and returns them with every default filled in (what the runner
  * reads); `inputs` is the number of inputs.
@@ -78,17 +97,25 @@ export function normalizeParams(kind: AnalysisKind, raw: Params | null | undefin
   switch (kind) {
     case 'CKA':
       return {
+        ...common(p),
+        ...modules(p),
         debiased: bool(p, 'debiased', false),
         examples: int(p, 'examples', 2000, 2, 100_000),
         split: split(p),
         pairs: pairs(p, inputs),
       };
     case 'MISTAKES':
-      return { examples: int(p, 'examples', 10_000, 1, 1_000_000), split: split(p), pairs: pairs(p, inputs) };
+      return {
+        ...common(p),
+        examples: int(p, 'examples', 10_000, 1, 1_000_000),
+        split: split(p),
+        pairs: pairs(p, inputs),
+      };
     case 'PARAM_DISTANCE':
       return { pairs: pairs(p, inputs) };
     case 'BARRIER':
       return {
+        ...common(p),
         points: int(p, 'points', 21, 3, 101),
         examples: int(p, 'examples', 10_000, 1, 1_000_000),
         split: split(p),
@@ -96,6 +123,8 @@ export function normalizeParams(kind: AnalysisKind, raw: Params | null | undefin
       };
     case 'MODULE_CRITICALITY':
       return {
+        ...common(p),
+        ...modules(p),
         epsilon: num(p, 'epsilon', 0.01, 0, 10),
         alphas: grid(p, 'alphas', DEFAULT_GRID),
         sigmas: grid(p, 'sigmas', DEFAULT_GRID),

@@ -3,7 +3,7 @@ import {
   type CheckpointRow,
   createAnalysis,
   createRuns,
-  enqueueJob,
+  enqueueFlaggedJob,
   type NewRun,
 } from '@basin/db';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
@@ -89,7 +89,8 @@ export class SweepResolver {
         }
       }
       await createRuns(tx, ctx.identity.teamId, runs);
-      await enqueueJob(tx, 'block_shuffle_sweep', { analysisId: analysis.id });
+      // the sweep job only fans out and summarises; its fine-tunes carry the dataset flags
+      await enqueueFlaggedJob(tx, 'block_shuffle_sweep', { analysisId: analysis.id }, []);
       await ctx.bus.publish(
         { type: 'analysis.status', analysisId: analysis.id, studyId: analysis.studyId, status: 'QUEUED' },
         tx,
@@ -184,7 +185,7 @@ export class SweepResolver {
         for (const seed of seeds) runs.push({ ...base, seed, name: `RI-T s=${seed}`, init: 'RANDOM' });
       }
       await createRuns(tx, ctx.identity.teamId, runs);
-      await enqueueJob(tx, 'checkpoint_sweep', { analysisId: analysis.id });
+      await enqueueFlaggedJob(tx, 'checkpoint_sweep', { analysisId: analysis.id }, []);
       await ctx.bus.publish(
         { type: 'analysis.status', analysisId: analysis.id, studyId: analysis.studyId, status: 'QUEUED' },
         tx,

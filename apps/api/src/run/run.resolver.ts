@@ -4,7 +4,8 @@ import {
   createRuns,
   type DatasetRow,
   downsampleMetric,
-  enqueueJob,
+  enqueueFlaggedJob,
+  jobFlags,
   type ModelRow,
   type RunRow,
   rawMetric,
@@ -255,7 +256,7 @@ async function queueRun(
 ): Promise<RunRow> {
   return inTransaction(ctx.sql, async (tx) => {
     const [row] = await createRuns(tx, ctx.identity.teamId, [run]);
-    await enqueueJob(tx, task, { runId: row!.id });
+    await enqueueFlaggedJob(tx, task, { runId: row!.id }, jobFlags({ datasetIds: [row!.datasetId] }));
     await ctx.bus.publish(
       { type: 'run.status', runId: row!.id, studyId: row!.studyId, status: 'QUEUED' },
       tx,
