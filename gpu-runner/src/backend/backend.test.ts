@@ -45,7 +45,8 @@ describe('backend selection', () => {
       assert.equal(wasm.name, 'wasm');
       assert.equal(tf.getBackend(), 'wasm');
       assert.ok(wasm.threads >= 1 && wasm.threads <= 2);
-      assert.deepEqual(wasm.customKernels.sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile']);
+      for (const k of ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile'])
+        assert.ok(wasm.customKernels.includes(k), k);
       assert.equal(await initBackend(), wasm, 'a second call returns the running backend');
       await shutdownBackend();
       assert.equal(backendInfo(), null);
