@@ -47,6 +47,8 @@ interface Row {
   gflops: number;
   peakFraction: number;
   matmulGflops: number;
+  /** Kernels Basin registered on top of the backend. */
+  kernels: string[];
   vsCpu?: number;
 }
 
@@ -139,6 +141,7 @@ for (const entry of args.backends.split(',')) {
     gflops,
     peakFraction: gflops / PEAK,
     matmulGflops: mm,
+    kernels: info.customKernels,
   });
   await shutdownBackend();
 }
@@ -166,6 +169,9 @@ else {
     out(
       `${r.backend.padEnd(14)} ${String(r.threads).padStart(7)} ${String(r.batch).padStart(5)} ${f(r.imagesPerSec, 2).padStart(8)} ${f(r.gflops, 2).padStart(9)} ${f(100 * r.peakFraction, 2).padStart(6)} ${(r.vsCpu ? f(r.vsCpu, 0) : '-').padStart(6)} ${f(r.matmulGflops).padStart(10)}`,
     );
+  for (const r of rows)
+    if (r.kernels.length)
+      out(`${r.backend}×${r.threads} kernels registered by Basin: ${r.kernels.join(', ')}`);
   for (const sk of skipped) out(`not available: ${sk}`);
 }
 process.exit(0);
