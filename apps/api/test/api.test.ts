@@ -35,6 +35,20 @@ describe('HTTP basics and auth', () => {
     assert.deepEqual(await res.json(), { status: 'ok', database: 'ok' });
   });
 
+  test('GET /healthz is 503 when the database is unreachable', async () => {
+    const pool = postgres(db.url, { max: 1, prepare: false, onnotice: () => {} });
+    const down = createApp({ sql: pool as never, auth: { mode: 'token' }, port: 0, host: '127.0.0.1' });
+    await down.start();
+    try {
+      await pool.end({ timeout: 1 });
+      const res = await fetch(down.url.replace('/graphql', '/healthz'));
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'error', database: 'unreachable' });
+    } finally {
+      await down.stop();
+    }
+  });
+
   test('a missing, malformed or unknown token is UNAUTHENTICATED (401), never a 500', async () => {
     for (const auth of [undefined, 'nonsense', 'basin_wrong']) {
       const res = await fetch(app.url, {
@@ -255,6 +269,41 @@ describe('queries', () => {
       { ids: [a.ptRunId] },
     );
     assert.deepEqual(none.data!.compareRuns, { from: null, series: [{ buckets: [] }] });
+  });
+
+  test('compareRuns spans studies: runs of two studies grouped by STUDY', async () => {
+    const other = await as(a)('mutation { createStudy(input: { name: "second study" }) { id } }');
+    const otherId = other.data!.createStudy.id;
+    const [moved] = await createRuns(db.sql, a.teamId, [
+      {
+        studyId: otherId,
+        kind: 'FINETUNE',
+        init: 'RANDOM',
+        datasetId: a.datasetId,
+        modelId: a.modelId,
+        seed: 9,
+      },
+    ]);
+    await db.sql`insert into metric_points (run_id, key_id, step, value)
+      select ${moved!.id}, k.id, s, 1 from metric_keys k, generate_series(0, 999) s where k.name = 'train/loss'`;
+    await db.sql`insert into run_metric_keys (run_id, key_id, min_step, max_step)
+      select ${moved!.id}, id, 0, 999 from metric_keys where name = 'train/loss'`;
+    const r = await as(a)(
+      `query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: 2, groupBy: [STUDY]) {
+        groups { values { value } runs { id study { name } } band { mean n } } } }`,
+      { ids: [a.ptRunId, a.ritRunId, moved!.id] },
+    );
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const groups = r.data!.compareRuns.groups;
+    assert.deepEqual(
+      groups.map((g: { values: { value: string }[] }) => g.values[0]!.value),
+      [a.studyId, otherId],
+    );
+    assert.equal(groups[1].runs[0].study.name, 'second study');
+    assert.deepEqual(groups[1].band, [
+      { mean: 1, n: 1 },
+      { mean: 1, n: 1 },
+    ]);
   });
 
   test('analysis results come back as the union member of their kind; a broken result is masked', async () => {
