@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { gql, useQuery, useSubscription } from 'urql';
-import { finalAccuracy, studyFindings } from '../lib/findings';
+import { type ApiFinding, finalAccuracy, studyFindings, verdictsFor } from '../lib/findings';
 import { initLabel, kindLabel, pct, when } from '../lib/format';
 import { STUDY } from '../lib/queries';
 import type { AnalysisResult, AnalysisSummary, RunRow } from '../lib/types';
@@ -16,6 +16,7 @@ interface StudyData {
     description: string;
     createdAt: string;
     runCount: number;
+    findings: ApiFinding[];
     runs: { totalCount: number; edges: { node: RunRow }[] };
     analyses: (AnalysisSummary & { result: AnalysisResult | null })[];
   };
@@ -82,6 +83,13 @@ export function StudyView({ id }: { id: string }) {
             aria-label={f.question}
           >
             <span className="q">{f.question}</span>
+            {verdictsFor(f, study.findings)
+              .filter((v) => v.holds !== null)
+              .map((v) => (
+                <span key={v.id} className={`verdict ${v.holds ? 'holds' : 'fails'}`} title={v.measured}>
+                  {v.holds ? '✓ as the paper finds' : '✗ unlike the paper'}: {v.claim}
+                </span>
+              ))}
             {f.answer ? <span className="a">{f.answer}</span> : <span className="a">Not measured yet.</span>}
             {f.answer && f.href ? (
               <Link className="more" href={f.href}>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diagonalCka, studyFindings } from './findings';
+import { diagonalCka, studyFindings, verdictsFor } from './findings';
 import type { AnalysisResult, AnalysisSummary } from './types';
 
 const stats = (mean: number, std = 0, n = 2) => ({ mean, std, ciLow: mean, ciHigh: mean, n, values: [] });
@@ -19,7 +19,7 @@ const analysis = (id: string, kind: AnalysisSummary['kind'], result: AnalysisRes
 
 test('nothing measured: every finding says so and links to launching it', () => {
   const f = studyFindings('7', [], []);
-  assert.equal(f.length, 7);
+  assert.equal(f.length, 8);
   for (const x of f) {
     assert.equal(x.answer, null);
     assert.equal(x.href, '/launch?study=7');
@@ -87,4 +87,19 @@ test('CKA: the mean over modules both models share, per pair type', () => {
     ],
   );
   assert.equal(f.find((x) => x.id === 'cka')!.value, 0.8);
+});
+
+test("the API's verdicts attach to the question they answer", () => {
+  const api = [
+    { id: 'pt-beats-rit:MNIST', claim: 'P-T beats RI-T on MNIST', holds: true, measured: '+10 points' },
+    { id: 'barrier-pt', claim: 'no barrier between P-T models', holds: true, measured: '0.01' },
+    { id: 'barrier-rit', claim: 'a barrier between RI-T models', holds: false, measured: '0.00' },
+  ];
+  const f = studyFindings('1', [], []);
+  assert.deepEqual(
+    verdictsFor(f.find((x) => x.id === 'transfer')!, api).map((a) => a.id),
+    ['pt-beats-rit:MNIST'],
+  );
+  assert.equal(verdictsFor(f.find((x) => x.id === 'barrier')!, api).length, 2);
+  assert.equal(verdictsFor(f.find((x) => x.id === 'cka')!, api).length, 0);
 });

@@ -8,15 +8,48 @@ import type {
   BlockShuffleResult,
   CheckpointSweepResult,
   CkaResult,
+  MistakesResult,
   ModuleCriticalityResult,
   PairType,
   ParamDistanceResult,
   RunRow,
 } from './types';
 
+/** The API's verdict on one of the paper's claims (Study.findings). */
+export interface ApiFinding {
+  id: string;
+  claim: string;
+  holds: boolean | null;
+  measured: string;
+}
+
+const API_IDS: Record<Finding['id'], (id: string) => boolean> = {
+  transfer: (id) => id.startsWith('pt-beats-rit'),
+  'feature-reuse': (id) => id === 'feature-reuse',
+  mistakes: (id) => id === 'common-mistakes',
+  cka: (id) => id === 'cka',
+  distance: (id) => id === 'distance',
+  barrier: (id) => id.startsWith('barrier'),
+  criticality: (id) => id === 'criticality',
+  checkpoint: (id) => id === 'checkpoints',
+};
+
+/** The API's verdicts that belong to one of the dashboard's questions. */
+export function verdictsFor(f: Finding, api: readonly ApiFinding[]): ApiFinding[] {
+  return api.filter((a) => API_IDS[f.id](a.id));
+}
+
 /** One of the paper's questions, answered for a study: a headline number and where its detail lives. */
 export interface Finding {
-  id: 'transfer' | 'feature-reuse' | 'cka' | 'distance' | 'barrier' | 'criticality' | 'checkpoint';
+  id:
+    | 'transfer'
+    | 'feature-reuse'
+    | 'mistakes'
+    | 'cka'
+    | 'distance'
+    | 'barrier'
+    | 'criticality'
+    | 'checkpoint';
   question: string;
   /** The answer in words, with its number; null when not measured yet. */
   answer: string | null;
@@ -37,7 +70,7 @@ function latest<K extends AnalysisKind>(analyses: readonly WithResult[], kind: K
 
 /** The final test accuracy a runner wrote in a run's summary (the first key that is a number). */
 export function finalAccuracy(run: Pick<RunRow, 'summary'>): number | null {
-  for (const k of ['testAccuracy', 'finalAccuracy', 'test/acc', 'accuracy', 'final/test/acc']) {
+  for (const k of ['testAcc', 'testAccuracy', 'finalAccuracy', 'test/acc', 'accuracy', 'final/test/acc']) {
     const v = run.summary[k];
     if (typeof v === 'number' && Number.isFinite(v)) return v;
   }
@@ -124,7 +157,27 @@ export function studyFindings(
     todo: 'Start a block-shuffle sweep (several block sizes, P-T and RI-T per seed).',
   });
 
-  // 3. CKA
+  // 3. mistakes: common mistakes (both wrong) per pair type
+  const mis = latest(analyses, 'MISTAKES');
+  const misR = mis?.result as MistakesResult | undefined;
+  const share = (p: MistakesResult['pairs'][number]) => p.common / Math.max(1, p.common + p.onlyA + p.onlyB);
+  const mPt = misR ? byPairType(misR.pairs, 'PT_PT', share) : null;
+  const mRit = misR ? byPairType(misR.pairs, 'RIT_RIT', share) : null;
+  const mAny = misR ? meanStd(misR.pairs.map(share)) : null;
+  out.push({
+    id: 'mistakes',
+    question: 'Do the models make the same mistakes?',
+    answer: misR
+      ? mPt || mRit
+        ? `Share of mistakes made by both: P-T/P-T ${pct(mPt?.mean ?? null)}, RI-T/RI-T ${pct(mRit?.mean ?? null)}`
+        : `Share of mistakes made by both: ${pct(mAny?.mean ?? null)}`
+      : null,
+    value: mPt?.mean ?? mAny?.mean ?? null,
+    href: link(mis),
+    todo: 'Run a mistakes analysis on two P-T and two RI-T checkpoints.',
+  });
+
+  // 4. CKA
   const cka = latest(analyses, 'CKA');
   const ckaR = cka?.result as CkaResult | undefined;
   const ckaPt = ckaR ? byPairType(ckaR.pairs, 'PT_PT', (p) => diagonalCka(p) ?? Number.NaN) : null;

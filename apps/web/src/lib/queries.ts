@@ -40,6 +40,7 @@ export const STUDY = gql`
   query Study($id: ID!) {
     study(id: $id) {
       id name description createdAt runCount
+      findings { id claim holds measured }
       runs(first: 100, order: OLDEST_FIRST) { totalCount edges { node { ${RUN_ROW} } } }
       analyses { ${ANALYSIS_SUMMARY} result { ${RESULT} } }
     }

@@ -1,0 +1,388 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core (never a browser download).
+ * Starts Basin on a fresh database, builds a small study through the API, opens every page, asserts on what a
+ * person would see, watches a running fine-tune's chart gain points through the `runProgress` subscription, checks
+ * that a shared compare URL restores its selection, and saves a screenshot of each page in e2e/artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  createEventBus,
+  createTestDatabase,
+  type EventBus,
+  ingestMetrics,
+  type TestDatabase,
+} from '@basin/db';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BasinProcess, freePort, killAll, ROOT, runBasin, waitUntil } from './harness';
+import { curve, graphqlClient, type SeededStudy, seedStudy } from './web-seed';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const ARTIFACTS = join(ROOT, 'e2e/artifacts');
+
+after(killAll);
+
+async function ok(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+describe('the dashboard in Chromium', {
+  skip: !existsSync(CHROMIUM) && !process.env.CI && `no ${CHROMIUM} (run .ci/setup-browser)`,
+}, () => {
+  let db: TestDatabase;
+  let basin: BasinProcess;
+  let bus: EventBus;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let web = '';
+  let api = '';
+  let s: SeededStudy;
+
+  const shot = async (name: string, p: Page = page) => {
+    await p.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
+  };
+  const open = async (path: string, p: Page = page) => {
+    await p.goto(`${web}${path}`, { waitUntil: 'domcontentloaded' });
+  };
+  const text = async (selector: string, p: Page = page) => {
+    const l = p.locator(selector).first();
+    await l.waitFor({ state: 'visible', timeout: 20_000 });
+    // innerText, not textContent: what a person reads, with table cells and lines apart
+    // biome-ignore lint/performance/useDomNodeTextContent: see above
+    return (await l.innerText()).replace(/\s+/g, ' ');
+  };
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    db = await createTestDatabase();
+    const apiPort = await freePort();
+    const webPort = await freePort();
+    api = `http://localhost:${apiPort}/graphql`;
+    web = `http://localhost:${webPort}`;
+    basin = runBasin(['start', '--no-study', '--runners', '0'], {
+      DATABASE_URL: db.url,
+      BASIN_AUTH: 'off',
+      BASIN_HOME: mkdtempSync(join(tmpdir(), 'basin-web-e2e-')),
+      API_PORT: String(apiPort),
+      WEB_PORT: String(webPort),
+    });
+    await waitUntil(() => ok(`http://localhost:${apiPort}/healthz`), 90_000, 'the API is healthy');
+    s = await seedStudy(graphqlClient(api), db.sql);
+    bus = createEventBus(db.sql);
+    // the first start may build the dashboard (a minute on two cores)
+    await waitUntil(() => ok(`${web}/`), 240_000, `the dashboard answers on ${web}\n${basin.output()}`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await bus?.close();
+    if (basin && basin.child.exitCode === null) {
+      basin.child.kill('SIGINT');
+      await basin.exited(40_000).catch(() => undefined);
+    }
+    await db?.close();
+  });
+
+  test('studies list: server-rendered, with the study; a new study opens on its empty state', async () => {
+    const html = await (await fetch(`${web}/`)).text();
+    assert.match(html, /Fashion-MNIST → MNIST \(e2e\)/, 'the list comes with the HTML (server-rendered)');
+    assert.match(
+      html,
+      new RegExp(`data-api-url="${api.replaceAll('.', '\\.')}"`),
+      'the API URL is rendered at request time',
+    );
+    await open('/');
+    await page.getByRole('heading', { name: 'Studies' }).waitFor();
+    assert.match(
+      await text('table'),
+      /Fashion-MNIST → MNIST \(e2e\).*Does pretraining on Fashion-MNIST help MNIST/,
+    );
+    await shot('studies');
+
+    await page.getByRole('button', { name: 'New study' }).click();
+    await page.getByRole('button', { name: 'Create study' }).click();
+    assert.match(await text('#study-name-err'), /Give the study a name/, 'validated before sending');
+    await page.getByLabel('Name').fill('Empty study (e2e)');
+    await page.getByRole('button', { name: 'Create study' }).click();
+    await page.waitForURL(/\/studies\/\d+$/);
+    await page.getByRole('heading', { name: 'Empty study (e2e)' }).waitFor();
+    assert.equal(await page.getByText('Not measured yet.').count(), 8);
+    assert.match(await text('.state.empty'), /No runs in this study yet\..*Start a fine-tune/);
+    await shot('study-empty');
+  });
+
+  test('study page answers the paper’s questions with numbers that link to their details', async () => {
+    await open(`/studies/${s.studyId}`);
+    await page.getByRole('heading', { name: s.studyName }).waitFor();
+    assert.match(
+      await text('[data-finding="transfer"]'),
+      /Yes: P-T 96\.8% vs RI-T 90\.5% \(\+6\.\d points, 2 seeds\)/,
+    );
+    assert.match(await text('[data-finding="feature-reuse"]'), /relative drop .*% vs 6\.\d% unshuffled/);
+    assert.match(await text('[data-finding="cka"]'), /P-T\/P-T 0\.86, RI-T\/RI-T 0\.45/);
+    assert.match(await text('[data-finding="distance"]'), /P-T\/P-T 4\.2, RI-T\/RI-T 61\.5/);
+    assert.match(await text('[data-finding="barrier"]'), /P-T\/P-T 0\.01, RI-T\/RI-T 1\.4/);
+    assert.match(await text('[data-finding="criticality"]'), /Most critical: fc \(μ ∞\), layer3\.0/);
+    assert.match(
+      await text('[data-finding="checkpoint"]'),
+      /Epoch 2 already transfers as well as the best \(epoch 3/,
+    );
+    assert.match(await text('[data-finding="mistakes"]'), /P-T\/P-T 62\.5%/);
+    const runs = await text('table[aria-labelledby="runs"]');
+    for (const name of ['pretrain fashion', 'P-T seed 0', 'RI-T seed 1', 'P-T seed 2'])
+      assert.ok(runs.includes(name), name);
+    assert.match(runs, /P-T seed 2 P-T MNIST \(small\) none 2 running/);
+    await shot('study');
+    await page.locator('[data-finding="cka"]').getByRole('link', { name: 'See the details →' }).click();
+    await page.waitForURL(new RegExp(`/analyses/${s.analyses.CKA}$`));
+  });
+
+  test('lineage graph: pretrain → checkpoints → fine-tunes → analyses, every node a link', async () => {
+    await open(`/studies/${s.studyId}/lineage`);
+    await page.getByRole('heading', { name: 'Lineage' }).waitFor();
+    const nodes = page.locator('svg.lineage a[data-node]');
+    await nodes.first().waitFor();
+    const types = await nodes.evaluateAll((as) => as.map((a) => a.getAttribute('data-node')));
+    const count = (t: string) => types.filter((x) => x === t).length;
+    assert.equal(count('pretrain'), 1);
+    assert.equal(count('pt'), 3);
+    assert.equal(count('rit'), 2);
+    assert.equal(count('checkpoint'), 3 + 4);
+    assert.equal(count('analysis'), 7);
+    await shot('lineage');
+    // keyboard: focus the pretraining run's box and press Enter
+    await page.locator('a[data-node="pretrain"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/runs/${s.pretrainRunId}$`));
+    await page.getByRole('heading', { name: 'pretrain fashion' }).waitFor();
+  });
+
+  test('run page: a running fine-tune’s chart gains points through the subscription; cancel asks the runner to stop', async () => {
+    await open(`/runs/${s.liveRunId}`);
+    await page.getByRole('heading', { name: 'P-T seed 2' }).waitFor();
+    const header = await text('p.sub');
+    assert.match(header, /P-T fine-tune · running · backend wasm/);
+    const chart = page.locator('figure[data-chart="loss"] .chart');
+    await chart.waitFor();
+    const points = async () => Number(await chart.getAttribute('data-points'));
+    await waitUntil(async () => (await points()) === s.liveSteps, 10_000, 'the fetched points are drawn');
+    await page.evaluate(() => {
+      (globalThis as unknown as { e2eMark: number }).e2eMark = 1;
+    });
+    // the runner's side, as gpu-runner does it: write the metrics, then announce them
+    let step = s.liveSteps;
+    const progress = async () => {
+      step += 1;
+      const pts = curve(step, 0.96, 5, step);
+      await ingestMetrics(db.sql, s.liveRunId, pts);
+      await bus.publish({
+        type: 'run.progress',
+        studyId: s.studyId,
+        runId: s.liveRunId,
+        step,
+        epoch: step / 50,
+        metrics: Object.fromEntries(pts.map((p) => [p.key, p.value])),
+      });
+    };
+    await waitUntil(
+      async () => {
+        await progress();
+        await new Promise((r) => setTimeout(r, 150));
+        return (await points()) > s.liveSteps;
+      },
+      30_000,
+      'a progress event reaches the chart',
+    );
+    for (let i = 0; i < 5; i++) await progress();
+    await waitUntil(async () => (await points()) === step, 10_000, `the chart shows all ${step} steps`);
+    assert.match(await text('[data-live-events]'), new RegExp(`Live: step ${step}, epoch`));
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as { e2eMark?: number }).e2eMark),
+      1,
+      'no reload',
+    );
+    assert.match(await text('.kv'), /Started from pretrain fashion at epoch 3/);
+    assert.match(
+      await text('table[aria-labelledby="checkpoints"], .state.empty'),
+      /No checkpoints saved yet|#/,
+    );
+    await shot('run-live');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('button', { name: 'Cancel requested' }).waitFor();
+    const { run } = await graphqlClient(api)<{ run: { cancelRequestedAt: string | null } }>(
+      `query($id: ID!) { run(id: $id) { cancelRequestedAt } }`,
+      { id: s.liveRunId },
+    );
+    assert.ok(run.cancelRequestedAt, 'the API recorded the cancel request');
+
+    await open(`/runs/${s.ptRuns[0]}`);
+    await page.getByRole('heading', { name: 'P-T seed 0' }).waitFor();
+    assert.match(await text('p.sub'), /succeeded · backend wasm · test accuracy 97\.0%/);
+    await page.locator('figure[data-chart="acc"] .chart canvas').waitFor();
+    assert.match(await text('table[aria-labelledby="checkpoints"]'), /#\d+ 3 200 test\/acc 0\.97/);
+    assert.match(await text('dl.kv >> nth=1'), /learningRate 0\.01/);
+    await shot('run');
+  });
+
+  test('compare: groups with bands, spikes kept, and a shared URL restores the selection', async () => {
+    const ids = [...s.ptRuns, ...s.ritRuns];
+    const url = `/compare?runs=${ids.join(',')}&key=test/acc&group=INIT`;
+    await open(url);
+    assert.match(await text('figure[data-chart="compare"] h3'), /test\/acc · 4 runs in 2 groups/);
+    await shot('compare-grouped');
+
+    // a colleague opens the shared link in a fresh tab
+    const other = await context.newPage();
+    await open(url, other);
+    await other.locator('figure[data-chart="compare"]').waitFor();
+    for (const id of ids)
+      assert.ok(await other.locator(`input[data-run="${id}"]`).isChecked(), `run ${id} ticked`);
+    assert.ok(await other.getByLabel('init (P-T / RI-T)').isChecked());
+    assert.equal(await other.getByLabel('Metric').inputValue(), 'test/acc');
+    await other.close();
+
+    // change the selection: the URL follows
+    await page.locator(`input[data-run="${s.ritRuns[1]}"]`).uncheck();
+    await page.getByLabel('init (P-T / RI-T)').uncheck();
+    await page.getByLabel('Metric').fill('train/loss');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((u) => u.search.includes('key=train/loss') && !u.search.includes('group='));
+    assert.match(await text('figure[data-chart="compare"] h3'), /train\/loss · 3 runs$/);
+    const shared = new URL(page.url());
+    assert.equal(shared.searchParams.get('runs'), ids.slice(0, 3).join(','));
+    // the one-step loss spike of RI-T seed 0 (step 77) is in its max band, as drawn and as exported
+    const dl = page.waitForEvent('download');
+    await page
+      .locator('figure[data-chart="compare"]')
+      .getByRole('button', { name: /Download CSV/ })
+      .click();
+    const csv = readFileSync((await (await dl).path())!, 'utf8');
+    const header = csv.split('\r\n')[0]!.split(',');
+    const row77 = csv
+      .split('\r\n')
+      .find((l) => l.startsWith('77,'))!
+      .split(',');
+    assert.equal(Number(row77[header.indexOf('RI-T seed 0 max')]), 6);
+    await shot('compare');
+  });
+
+  const views: [string, string, string[]][] = [
+    ['CKA', 'CKA', ['cka-heatmap', 'cka-table']],
+    ['MISTAKES', 'Mistakes', ['mistakes-matrix', 'mistakes-table']],
+    ['PARAM_DISTANCE', 'Parameter distance', ['distance-heatmap']],
+    ['BARRIER', 'Performance barrier', ['barrier']],
+    ['MODULE_CRITICALITY', 'Module criticality', ['criticality-heatmap', 'criticality-table']],
+    ['BLOCK_SHUFFLE', 'Block shuffle', ['block-shuffle']],
+    ['CHECKPOINT_SWEEP', 'Checkpoint sweep', ['checkpoint-sweep']],
+  ];
+  test('analysis views: a figure for each kind, each downloadable as CSV and PNG', async () => {
+    for (const [kind, label, figures] of views) {
+      await open(`/analyses/${s.analyses[kind]}`);
+      await page.getByRole('heading', { level: 1, name: new RegExp(`^${label}`) }).waitFor();
+      for (const f of figures) {
+        const fig = page.locator(`figure[data-figure="${f}"]`).first();
+        await fig.locator('canvas, table').first().waitFor();
+        assert.equal(await fig.getByRole('button', { name: /Download CSV/ }).count(), 1, `${kind} ${f} CSV`);
+        assert.equal(await fig.getByRole('button', { name: /Download PNG/ }).count(), 1, `${kind} ${f} PNG`);
+      }
+      await shot(`analysis-${kind.toLowerCase().replace('_', '-')}`);
+    }
+    await open(`/analyses/${s.analyses.BARRIER}`);
+    assert.match(
+      await text('figure[data-figure="barrier"] h3'),
+      /P-T seed 0 vs P-T seed 1 \(P-T \/ P-T\) — loss barrier 0\.01/,
+    );
+    await open(`/analyses/${s.analyses.CKA}`);
+    const fig = page.locator('figure[data-figure="cka-heatmap"]');
+    await fig.locator('canvas').waitFor();
+    let dl = page.waitForEvent('download');
+    await fig.getByRole('button', { name: /Download CSV/ }).click();
+    const csv = readFileSync((await (await dl).path())!, 'utf8');
+    assert.match(csv, /^P-T seed 0 \\ P-T seed 1,conv1,layer1\.0,layer2\.0,layer3\.0,fc\r\nconv1,0\.96,/);
+    dl = page.waitForEvent('download');
+    await fig.getByRole('button', { name: /Download PNG/ }).click();
+    const png = readFileSync((await (await dl).path())!);
+    assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+    assert.match(await text('table'), /mean 0\.86 0\.45 0\.35/);
+  });
+
+  test('checkpoint page shows its lineage both ways', async () => {
+    await open(`/checkpoints/${s.pretrainCheckpoints[2]}`);
+    await page.getByRole('heading', { name: /Checkpoint #\d+ · epoch 3/ }).waitFor();
+    assert.match(await text('main'), /Fine-tunes started from it P-T seed 0 .*P-T seed 1 .*P-T seed 2/);
+    assert.match(await text('main'), /Analyses that took it Module criticality/);
+    await shot('checkpoint');
+  });
+
+  test('start work: checks before sending, shows the API’s error on its field, then starts the fine-tune', async () => {
+    await open(`/launch?study=${s.studyId}`);
+    await page.getByRole('heading', { name: 'Start work' }).waitFor();
+    await page.getByRole('button', { name: 'Start fine-tune' }).waitFor();
+    await page.getByRole('button', { name: 'Start fine-tune' }).click();
+    assert.match(await text('#initCheckpointId-err'), /P-T starts from a checkpoint/);
+    assert.match(await text('#datasetId-err'), /Choose the target dataset/);
+    await shot('launch-invalid');
+
+    await page.locator('#initCheckpointId').selectOption(s.pretrainCheckpoints[2]!);
+    await page.locator('#datasetId').selectOption(s.mnistId);
+    await page.getByLabel('Block shuffle').fill('5');
+    await page.getByRole('button', { name: 'Start fine-tune' }).click();
+    assert.match(
+      await text('#blockSize-err'),
+      /dividing MNIST \(small\)'s 28×28 images/,
+      'the API’s own message, in place',
+    );
+    await shot('launch-api-error');
+
+    await page.getByLabel('Block shuffle').fill('7');
+    await page.getByLabel('Name (optional)').fill('P-T blocks 7');
+    await page.getByRole('button', { name: 'Start fine-tune' }).click();
+    await page.waitForURL(/\/runs\/\d+$/);
+    await page.getByRole('heading', { name: 'P-T blocks 7' }).waitFor();
+    assert.match(await text('p.sub'), /P-T fine-tune · queued/);
+
+    await open(`/launch?study=${s.studyId}&tab=analysis`);
+    await page.getByRole('tab', { name: 'Analysis' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Analysis' }).getAttribute('aria-selected'), 'true');
+    await page.getByRole('button', { name: 'Run analysis' }).click();
+    assert.match(await text('#inputs-err'), /at least two checkpoints/);
+    await shot('launch-analysis');
+  });
+
+  test('every page keeps a readable layout on a laptop screen', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await open(`/studies/${s.studyId}`);
+    await page.locator('[data-finding="transfer"]').waitFor();
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
+    await shot('study-laptop');
+  });
+});
