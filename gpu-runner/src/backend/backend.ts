@@ -5,6 +5,7 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { registerNativeKernels } from '../kernels/native';
 import { registerWasmTrainingKernels } from '../kernels/register';
 import { ensureGradients } from './gradients';
 import { withWasmThreadsPatched } from './wasm-threads';
@@ -92,6 +93,7 @@ async function tryWasm(
   if (!ok) throw new Error(`backend 'wasm' did not start`);
   if (threaded) unrefWasmWorkers();
   const registered = kernels ? registerWasmTrainingKernels() : [];
+  if (kernels) registered.push(...registerNativeKernels()); // @basin/kernels where built; [] otherwise
   return { threads: wasm.getThreadsCount(), simd, kernels: registered };
 }
 

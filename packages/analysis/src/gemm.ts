@@ -7,7 +7,10 @@
  * 4×4 register-blocked micro-kernel accumulates 16 entries of C across the whole KC block. Three tiers, fastest
  * first: the f64x2 WebAssembly SIMD macro-kernel (gemm-wasm.ts) split over worker threads (gemm-parallel.ts), the
  * same on the calling thread, and the plain-TS kernel here ({@link gemmTNJs}) where WebAssembly SIMD is missing.
+ * Above them all, where its addon is built, `@basin/kernels`' native DGEMM (AVX-512/AVX2, both cores); `BASIN_GEMM`
+ * set to `wasm` or `js` skips it.
  */
+import { available as nativeAvailable, dgemm as nativeDgemm } from '@basin/kernels';
 import { gemmTNParallel } from './gemm-parallel';
 import { WASM_MR, WASM_NR, type WasmKernel, wasmKernel } from './gemm-wasm';
 
@@ -121,8 +124,14 @@ function kernel4x4(
   for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) c[co + i * ldc + j] = c[co + i * ldc + j]! + t[i * 4 + j]!;
 }
 
-/** Which kernel {@link gemmTN} runs: `wasm-simd` (f64x2) where available, else `js`. */
-export function gemmBackend(): 'wasm-simd' | 'js' {
+const useNative = (): boolean => {
+  const forced = typeof process !== 'undefined' ? process.env.BASIN_GEMM : undefined;
+  return (forced === undefined || forced === '' || forced === 'native') && nativeAvailable();
+};
+
+/** Which kernel {@link gemmTN} runs: `native` (@basin/kernels), else `wasm-simd` (f64x2) where available, else `js`. */
+export function gemmBackend(): 'native' | 'wasm-simd' | 'js' {
+  if (useNative()) return 'native';
   return wasmKernel() ? 'wasm-simd' : 'js';
 }
 
@@ -141,6 +150,21 @@ export function gemmTN(
   opts: GemmOptions = {},
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
+  if ((!opts.upper || m === n) && useNative()) {
+    const { offsetA = 0, offsetB = 0, lda = m, ldb = n, ldc = n, upper = false } = opts;
+    nativeDgemm(a.subarray(offsetA), b.subarray(offsetB), c, {
+      m,
+      n,
+      k,
+      transA: true,
+      lda,
+      ldb,
+      ldc,
+      beta: 1,
+      upper,
+    });
+    return;
+  }
   const wasm = wasmKernel();
   if (wasm) {
     if (!gemmTNParallel(a, b, m, n, k, c, opts))

@@ -1,0 +1,202 @@
+// N-API bindings: argument checking (types, lengths, strides) and zero-copy access to the callers' typed arrays.
+#include <node_api.h>
+
+#include <cstdint>
+#include <string>
+
+#include "ops.h"
+#include "pool.h"
+
+namespace {
+
+using namespace basin;
+
+struct Err {
+  std::string msg;
+};
+
+#define CHECK_NAPI(call)                                   \
+  do {                                                     \
+    if ((call) != napi_ok) throw Err{"N-API call failed"}; \
+  } while (0)
+
+struct Args {
+  napi_env env;
+  size_t argc = 16;
+  napi_value argv[16];
+  Args(napi_env e, napi_callback_info info) : env(e) {
+    CHECK_NAPI(napi_get_cb_info(e, info, &argc, argv, nullptr, nullptr));
+  }
+  napi_value at(size_t i, const char* what) const {
+    if (i >= argc) throw Err{std::string("missing argument: ") + what};
+    return argv[i];
+  }
+  double num(size_t i, const char* what) const {
+    double v;
+    if (napi_get_value_double(env, at(i, what), &v) != napi_ok) throw Err{std::string(what) + " must be a number"};
+    return v;
+  }
+  long integer(size_t i, const char* what) const {
+    const double v = num(i, what);
+    if (!(v >= 0 && v <= 9.0e15) || v != static_cast<double>(static_cast<long>(v)))
+      throw Err{std::string(what) + " must be a non-negative integer, got " + std::to_string(v)};
+    return static_cast<long>(v);
+  }
+  bool flag(size_t i, const char* what) const {
+    bool v;
+    if (napi_get_value_bool(env, at(i, what), &v) != napi_ok) throw Err{std::string(what) + " must be a boolean"};
+    return v;
+  }
+  template <typename T>
+  T* array(size_t i, const char* what, size_t need) const {
+    napi_value v = at(i, what);
+    bool is = false;
+    CHECK_NAPI(napi_is_typedarray(env, v, &is));
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (is) CHECK_NAPI(napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
+    const napi_typedarray_type want = sizeof(T) == 4 ? napi_float32_array : napi_float64_array;
+    if (!is || type != want)
+      throw Err{std::string(what) + (sizeof(T) == 4 ? " must be a Float32Array" : " must be a Float64Array")};
+    if (length < need)
+      throw Err{std::string(what) + " has " + std::to_string(length) + " elements, needs at least " +
+                std::to_string(need)};
+    return static_cast<T*>(data);
+  }
+};
+
+napi_value fail(napi_env env, const Err& e) {
+  napi_throw_range_error(env, "ERR_BASIN_KERNELS", e.msg.c_str());
+  return nullptr;
+}
+
+size_t span(long rows, long cols, long ld) { return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols; }
+
+// gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, upper)
+template <typename T>
+napi_value gemm(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const bool ta = a.flag(0, "transA"), tb = a.flag(1, "transB");
+    const long m = a.integer(2, "m"), n = a.integer(3, "n"), k = a.integer(4, "k");
+    const T alpha = static_cast<T>(a.num(5, "alpha"));
+    const long lda = a.integer(7, "lda"), ldb = a.integer(9, "ldb"), ldc = a.integer(12, "ldc");
+    const T beta = static_cast<T>(a.num(10, "beta"));
+    const bool upper = a.argc > 13 ? a.flag(13, "upper") : false;
+    if (lda < (ta ? m : k) || ldb < (tb ? k : n) || ldc < n) throw Err{"leading dimension smaller than a row"};
+    if (upper && m != n) throw Err{"upper requires a square C (m = n)"};
+    const T* A = a.array<T>(6, "A", ta ? span(k, m, lda) : span(m, k, lda));
+    const T* B = a.array<T>(8, "B", tb ? span(n, k, ldb) : span(k, n, ldb));
+    T* C = a.array<T>(11, "C", span(m, n, ldc));
+    gemm_parallel<T>(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, upper);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+// geometry: [n, h, w, cin, kh, kw, cout, strideH, strideW, padTop, padLeft, outH, outW]
+ConvGeom geom(const Args& a, size_t i) {
+  double* d = a.array<double>(i, "geometry", 13);
+  long v[13];
+  for (int j = 0; j < 13; ++j) {
+    if (!(d[j] >= 0 && d[j] < 1e9) || d[j] != static_cast<double>(static_cast<long>(d[j])))
+      throw Err{"geometry entries must be non-negative integers"};
+    v[j] = static_cast<long>(d[j]);
+  }
+  ConvGeom g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]};
+  if (g.sh < 1 || g.sw < 1) throw Err{"strides must be >= 1"};
+  if ((g.oh - 1) * g.sh - g.padTop + g.kh > g.h + g.kh + g.padTop + g.kh ||
+      (g.ow - 1) * g.sw - g.padLeft + g.kw > g.w + g.kw + g.padLeft + g.kw)
+    throw Err{"output size inconsistent with input, filter, stride and padding"};
+  if (g.padTop >= g.kh + g.h || g.padLeft >= g.kw + g.w) throw Err{"padding larger than the input and filter"};
+  return g;
+}
+
+// conv2d(x, filter, y, geometry); conv2dBackpropInput(dy, filter, dx, geometry);
+// conv2dBackpropFilter(x, dy, dfilter, geometry)
+enum class ConvOp { Forward, Input, Filter };
+template <ConvOp op>
+napi_value conv(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const ConvGeom g = geom(a, 3);
+    const size_t nx = g.n * g.h * g.w * g.cin, nf = g.kh * g.kw * g.cin * g.cout, ny = g.n * g.oh * g.ow * g.cout;
+    if (op == ConvOp::Forward)
+      conv2d_forward(g, a.array<float>(0, "x", nx), a.array<float>(1, "filter", nf), a.array<float>(2, "y", ny));
+    else if (op == ConvOp::Input)
+      conv2d_backprop_input(g, a.array<float>(0, "dy", ny), a.array<float>(1, "filter", nf),
+                            a.array<float>(2, "dx", nx));
+    else
+      conv2d_backprop_filter(g, a.array<float>(0, "x", nx), a.array<float>(1, "dy", ny),
+                             a.array<float>(2, "dfilter", nf));
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+napi_value info(napi_env env, napi_callback_info) {
+  napi_value o, isa, threads, bits;
+  napi_create_object(env, &o);
+  napi_create_string_utf8(env, active_isa().name, NAPI_AUTO_LENGTH, &isa);
+  napi_create_int32(env, pool().size(), &threads);
+  napi_create_int32(env, active_isa().vectorBits, &bits);
+  napi_set_named_property(env, o, "isa", isa);
+  napi_set_named_property(env, o, "threads", threads);
+  napi_set_named_property(env, o, "vectorBits", bits);
+  return o;
+}
+
+// setIsa(name): "best" | "avx512" | "avx2" | "generic"; returns whether it was applied.
+napi_value set_isa(napi_env env, napi_callback_info cb) {
+  try {
+    Args a(env, cb);
+    char buf[32];
+    size_t len = 0;
+    if (napi_get_value_string_utf8(env, a.at(0, "isa"), buf, sizeof buf, &len) != napi_ok)
+      throw Err{"isa must be a string"};
+    napi_value r;
+    napi_get_boolean(env, select_isa(buf), &r);
+    return r;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+// setThreads(n): returns the new thread count.
+napi_value set_threads(napi_env env, napi_callback_info cb) {
+  try {
+    Args a(env, cb);
+    napi_value r;
+    napi_create_int32(env, set_pool_threads(static_cast<int>(a.integer(0, "threads"))), &r);
+    return r;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const struct {
+    const char* name;
+    napi_callback fn;
+  } fns[] = {
+      {"sgemm", gemm<float>},
+      {"dgemm", gemm<double>},
+      {"conv2d", conv<ConvOp::Forward>},
+      {"conv2dBackpropInput", conv<ConvOp::Input>},
+      {"conv2dBackpropFilter", conv<ConvOp::Filter>},
+      {"info", info},
+      {"setIsa", set_isa},
+      {"setThreads", set_threads},
+  };
+  for (const auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}

@@ -1,0 +1,28 @@
+// Shared declarations: the per-ISA serial GEMMs and the dispatch table the addon picks from at run time.
+#pragma once
+#include <cstdint>
+
+namespace basin {
+
+// C (m×n) = alpha·op(A)·op(B) + beta·C, row-major, on the calling thread.
+// op(A) is m×k: A stored m×k (ta = false) or k×m (ta = true); op(B) is k×n: B stored k×n or n×k.
+// When `upper` is set only entries with j + diag >= i are written (the rest is left untouched): `diag` is the
+// column offset minus the row offset of this block within the full matrix whose upper triangle is wanted.
+template <typename T>
+using GemmFn = void (*)(bool ta, bool tb, long m, long n, long k, T alpha, const T* a, long lda, const T* b,
+                        long ldb, T beta, T* c, long ldc, bool upper, long diag);
+
+struct IsaTable {
+  const char* name;  // "avx512", "avx2", "generic"
+  int vectorBits;    // width of the vectors the micro-kernels use
+  GemmFn<float> sgemm;
+  GemmFn<double> dgemm;
+};
+
+const IsaTable& isa_generic();
+#ifdef BASIN_HAVE_X86
+const IsaTable& isa_avx2();
+const IsaTable& isa_avx512();
+#endif
+
+}  // namespace basin

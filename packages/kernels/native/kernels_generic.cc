@@ -1,0 +1,19 @@
+// GEMM for portable 128-bit vectors (SSE2 on x86-64, NEON on arm64, scalar elsewhere): 6×2-vector block. Built with this ISA's flags only (binding.gyp); called only after the dispatcher checked the CPU.
+#define BASIN_NS basin_generic
+#define BASIN_VBYTES 16
+#define BASIN_MR 6
+#define BASIN_MR_NARROW 8
+#define BASIN_KC_F32 256
+#define BASIN_MC_F32 96
+#define BASIN_NC_F32 4096
+#define BASIN_KC_F64 256
+#define BASIN_MC_F64 96
+#define BASIN_NC_F64 2048
+#include "gemm_impl.h"
+
+namespace basin {
+const IsaTable& isa_generic() {
+  static const IsaTable t{"generic", BASIN_VBYTES * 8, &BASIN_NS::gemm<float>, &BASIN_NS::gemm<double>};
+  return t;
+}
+}  // namespace basin

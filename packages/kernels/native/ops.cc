@@ -1,0 +1,268 @@
+#include "ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "pool.h"
+
+namespace basin {
+
+static const IsaTable* best_isa() {
+#ifdef BASIN_HAVE_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) return &isa_avx512();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return &isa_avx2();
+#endif
+  return &isa_generic();
+}
+
+static const IsaTable* g_isa = nullptr;
+
+const IsaTable& active_isa() {
+  if (!g_isa) g_isa = best_isa();
+  return *g_isa;
+}
+
+bool select_isa(const char* name) {
+  const std::string s(name);
+  const IsaTable* best = best_isa();
+  const int rank = std::string(best->name) == "avx512" ? 2 : std::string(best->name) == "avx2" ? 1 : 0;
+  if (s == "best") {
+    g_isa = best;
+    return true;
+  }
+  if (s == "generic") {
+    g_isa = &isa_generic();
+    return true;
+  }
+#ifdef BASIN_HAVE_X86
+  if (s == "avx2" && rank >= 1) {
+    g_isa = &isa_avx2();
+    return true;
+  }
+  if (s == "avx512" && rank >= 2) {
+    g_isa = &isa_avx512();
+    return true;
+  }
+#endif
+  (void)rank;
+  return false;
+}
+
+template <typename T>
+static GemmFn<T> serial_fn();
+template <>
+GemmFn<float> serial_fn<float>() {
+  return active_isa().sgemm;
+}
+template <>
+GemmFn<double> serial_fn<double>() {
+  return active_isa().dgemm;
+}
+
+template <typename T>
+void gemm_parallel(bool ta, bool tb, long m, long n, long k, T alpha, const T* a, long lda, const T* b, long ldb,
+                   T beta, T* c, long ldc, bool upper) {
+  const GemmFn<T> fn = serial_fn<T>();
+  Pool& p = pool();
+  const double flops = 2.0 * m * n * static_cast<double>(k);
+  if (p.size() == 1 || flops < 4e6 || (m < 32 && n < 32)) {
+    fn(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upper, 0);
+    return;
+  }
+  const int nt = p.size();
+  const bool byCols = n >= m;
+  const long len = byCols ? n : m;
+  const long align = 32;
+  // Split points; for the upper triangle of a square product, equal areas of the triangle (columns ∝ √t).
+  std::vector<long> cut(nt + 1, 0);
+  for (int t = 1; t < nt; ++t) {
+    double frac = static_cast<double>(t) / nt;
+    if (upper) frac = byCols ? std::sqrt(frac) : 1.0 - std::sqrt(1.0 - frac);
+    long v = static_cast<long>(frac * len + 0.5) / align * align;
+    cut[t] = std::min(len, std::max(cut[t - 1], v));
+  }
+  cut[nt] = len;
+  p.run([&](int t, int count) {
+    for (int s = t; s < nt; s += count) {
+      const long lo = cut[s], hi = cut[s + 1];
+      if (hi <= lo) continue;
+      if (byCols)
+        fn(ta, tb, m, hi - lo, k, alpha, a, lda, tb ? b + lo * ldb : b + lo, ldb, beta, c + lo, ldc, upper, lo);
+      else
+        fn(ta, tb, hi - lo, n, k, alpha, ta ? a + lo : a + lo * lda, lda, b, ldb, beta, c + lo * ldc, ldc, upper,
+           -lo);
+    }
+  });
+}
+
+template void gemm_parallel<float>(bool, bool, long, long, long, float, const float*, long, const float*, long,
+                                   float, float*, long, bool);
+template void gemm_parallel<double>(bool, bool, long, long, long, double, const double*, long, const double*, long,
+                                    double, double*, long, bool);
+
+// ---- convolution ---------------------------------------------------------------------------------------------
+
+static bool is_pointwise(const ConvGeom& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0 && g.oh == g.h &&
+         g.ow == g.w;
+}
+
+// col[(img·OH + oh)·OW + ow][(kh·KW + kw)·Cin + ci] for images n0..n0+cnt.
+static void im2col(const ConvGeom& g, const float* x, long n0, long cnt, float* col) {
+  const long K = g.kh * g.kw * g.cin;
+  for (long img = 0; img < cnt; ++img) {
+    const float* xi = x + (n0 + img) * g.h * g.w * g.cin;
+    for (long oh = 0; oh < g.oh; ++oh)
+      for (long ow = 0; ow < g.ow; ++ow) {
+        float* dst = col + ((img * g.oh + oh) * g.ow + ow) * K;
+        for (long kh = 0; kh < g.kh; ++kh) {
+          const long ih = oh * g.sh - g.padTop + kh;
+          for (long kw = 0; kw < g.kw; ++kw) {
+            const long iw = ow * g.sw - g.padLeft + kw;
+            float* d = dst + (kh * g.kw + kw) * g.cin;
+            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w)
+              std::memset(d, 0, sizeof(float) * g.cin);
+            else
+              std::memcpy(d, xi + (ih * g.w + iw) * g.cin, sizeof(float) * g.cin);
+          }
+        }
+      }
+  }
+}
+
+// dx[img][ih][iw][ci] += col[...] (the adjoint of im2col), images n0..n0+cnt.
+static void col2im(const ConvGeom& g, const float* col, long n0, long cnt, float* dx) {
+  const long K = g.kh * g.kw * g.cin;
+  for (long img = 0; img < cnt; ++img) {
+    float* xi = dx + (n0 + img) * g.h * g.w * g.cin;
+    for (long oh = 0; oh < g.oh; ++oh)
+      for (long ow = 0; ow < g.ow; ++ow) {
+        const float* src = col + ((img * g.oh + oh) * g.ow + ow) * K;
+        for (long kh = 0; kh < g.kh; ++kh) {
+          const long ih = oh * g.sh - g.padTop + kh;
+          if (ih < 0 || ih >= g.h) continue;
+          for (long kw = 0; kw < g.kw; ++kw) {
+            const long iw = ow * g.sw - g.padLeft + kw;
+            if (iw < 0 || iw >= g.w) continue;
+            const float* s = src + (kh * g.kw + kw) * g.cin;
+            float* d = xi + (ih * g.w + iw) * g.cin;
+            for (long ci = 0; ci < g.cin; ++ci) d[ci] += s[ci];
+          }
+        }
+      }
+  }
+}
+
+// Images per chunk: enough output rows (≈ 1024) for an efficient GEMM, small enough that the im2col buffer stays
+// in L2 for the next pass.
+static long chunk_images(const ConvGeom& g) {
+  const long rows = std::max<long>(1, g.oh * g.ow);
+  return std::max<long>(1, std::min<long>(g.n, 1024 / rows));
+}
+
+struct ColBuf {
+  std::vector<float> v;
+  float* get(size_t n) {
+    if (v.size() < n) v.resize(n);
+    return v.data();
+  }
+};
+static thread_local ColBuf t_col;
+
+// Runs body(n0, cnt) over chunks of images, the images split evenly between the pool's threads.
+template <typename F>
+static void over_images(const ConvGeom& g, F body) {
+  const long chunk = chunk_images(g);
+  const long chunks = (g.n + chunk - 1) / chunk;
+  const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * g.cin * g.cout;
+  auto work = [&](int t, int count) {
+    const long c0 = chunks * t / count, c1 = chunks * (t + 1) / count;
+    for (long c = c0; c < c1; ++c) {
+      const long n0 = c * chunk;
+      body(t, n0, std::min(chunk, g.n - n0));
+    }
+  };
+  if (flops < 2e6 || chunks < 2)
+    work(0, 1);
+  else
+    pool().run(work);
+}
+
+void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y) {
+  const long K = g.kh * g.kw * g.cin;
+  const bool pw = is_pointwise(g);
+  const GemmFn<float> fn = active_isa().sgemm;
+  const long chunk = chunk_images(g);
+  over_images(g, [&](int, long n0, long cnt) {
+    const long rows = cnt * g.oh * g.ow;
+    const float* a;
+    if (pw) {
+      a = x + n0 * g.h * g.w * g.cin;
+    } else {
+      float* col = t_col.get(static_cast<size_t>(chunk * g.oh * g.ow * K));
+      im2col(g, x, n0, cnt, col);
+      a = col;
+    }
+    fn(false, false, rows, g.cout, K, 1.f, a, K, f, g.cout, 0.f, y + n0 * g.oh * g.ow * g.cout, g.cout, false, 0);
+  });
+}
+
+void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* f, float* dx) {
+  const long K = g.kh * g.kw * g.cin;
+  const bool pw = is_pointwise(g);
+  const GemmFn<float> fn = active_isa().sgemm;
+  const long chunk = chunk_images(g);
+  over_images(g, [&](int, long n0, long cnt) {
+    const long rows = cnt * g.oh * g.ow;
+    const float* dyc = dy + n0 * g.oh * g.ow * g.cout;
+    if (pw) {
+      fn(false, true, rows, K, g.cout, 1.f, dyc, g.cout, f, g.cout, 0.f, dx + n0 * g.h * g.w * g.cin, K, false, 0);
+      return;
+    }
+    float* col = t_col.get(static_cast<size_t>(chunk * g.oh * g.ow * K));
+    fn(false, true, rows, K, g.cout, 1.f, dyc, g.cout, f, g.cout, 0.f, col, K, false, 0);
+    std::memset(dx + n0 * g.h * g.w * g.cin, 0, sizeof(float) * cnt * g.h * g.w * g.cin);
+    col2im(g, col, n0, cnt, dx);
+  });
+}
+
+void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* df) {
+  const long K = g.kh * g.kw * g.cin;
+  const bool pw = is_pointwise(g);
+  const GemmFn<float> fn = active_isa().sgemm;
+  const long chunk = chunk_images(g);
+  const int nt = pool().size();
+  std::vector<std::vector<float>> partial(nt);
+  std::vector<char> used(nt, 0);
+  over_images(g, [&](int t, long n0, long cnt) {
+    const long rows = cnt * g.oh * g.ow;
+    const float* a;
+    if (pw) {
+      a = x + n0 * g.h * g.w * g.cin;
+    } else {
+      float* col = t_col.get(static_cast<size_t>(chunk * g.oh * g.ow * K));
+      im2col(g, x, n0, cnt, col);
+      a = col;
+    }
+    float* out = df;
+    if (t > 0) {
+      if (partial[t].empty()) partial[t].assign(static_cast<size_t>(K * g.cout), 0.f);
+      out = partial[t].data();
+    }
+    const float beta = used[t] ? 1.f : 0.f;
+    fn(true, false, K, g.cout, rows, 1.f, a, K, dy + n0 * g.oh * g.ow * g.cout, g.cout, beta, out, g.cout, false, 0);
+    used[t] = 1;
+  });
+  if (!used[0]) std::memset(df, 0, sizeof(float) * K * g.cout);
+  for (int t = 1; t < nt; ++t)
+    if (used[t]) {
+      const float* p = partial[t].data();
+      for (long i = 0; i < K * g.cout; ++i) df[i] += p[i];
+    }
+}
+
+}  // namespace basin

@@ -1,0 +1,83 @@
+#include "pool.h"
+
+#include <cstdlib>
+#include <memory>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define BASIN_PAUSE() _mm_pause()
+#else
+#define BASIN_PAUSE() std::this_thread::yield()
+#endif
+
+namespace basin {
+
+Pool::Pool(int n) : n_(n < 1 ? 1 : n) {
+  for (int i = 1; i < n_; ++i) {
+    threads_.emplace_back([this, i] { worker(i); });
+    threads_.back().detach();  // never joined: the pool lives as long as the process
+  }
+}
+
+void Pool::worker(int id) {
+  unsigned seen = 0;
+  for (;;) {
+    unsigned g = gen_.load(std::memory_order_acquire);
+    for (int spin = 0; g == seen && spin < 4000; ++spin) {
+      BASIN_PAUSE();
+      g = gen_.load(std::memory_order_acquire);
+    }
+    if (g == seen) {
+      std::unique_lock<std::mutex> lk(m_);
+      cv_.wait(lk, [&] { return gen_.load(std::memory_order_acquire) != seen; });
+      g = gen_.load(std::memory_order_acquire);
+    }
+    seen = g;
+    (*job_)(id, n_);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
+  }
+}
+
+void Pool::run(const std::function<void(int, int)>& f) {
+  std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+  if (n_ == 1 || !busy.owns_lock()) {
+    f(0, 1);
+    return;
+  }
+  job_ = &f;
+  pending_.store(n_ - 1, std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    gen_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  cv_.notify_all();
+  f(0, n_);
+  while (pending_.load(std::memory_order_acquire) != 0) BASIN_PAUSE();
+}
+
+static int default_threads() {
+  if (const char* s = std::getenv("BASIN_KERNELS_THREADS")) {
+    const int v = std::atoi(s);
+    if (v > 0) return v > 64 ? 64 : v;
+  }
+  const unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : static_cast<int>(hc > 16 ? 16 : hc);
+}
+
+static Pool* g_pool = nullptr;
+static std::mutex g_pool_m;
+
+Pool& pool() {
+  std::lock_guard<std::mutex> lk(g_pool_m);
+  if (!g_pool) g_pool = new Pool(default_threads());
+  return *g_pool;
+}
+
+int set_pool_threads(int n) {
+  std::lock_guard<std::mutex> lk(g_pool_m);
+  // The old pool's workers stay asleep forever (detached); replacing it is for tests and benchmarks only.
+  g_pool = new Pool(n < 1 ? 1 : (n > 64 ? 64 : n));
+  return g_pool->size();
+}
+
+}  // namespace basin

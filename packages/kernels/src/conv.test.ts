@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { resetAddonForTests } from './addon';
+import {
+  available,
+  type ConvPadding,
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  convGeometry,
+  info,
+  useIsa,
+} from './index';
+
+// tfjs-core's Node bundle registers no gradients; tsx's require transpiles the set it ships (as the engine does).
+if (!tf.getGradient('Conv2D'))
+  createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+await tf.setBackend('cpu');
+
+function rand(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number | [number, number];
+  pad: ConvPadding;
+}
+
+const CASES: Case[] = [
+  { x: [2, 9, 11, 5], f: [3, 3, 5, 7], s: 1, pad: 'same' },
+  { x: [2, 9, 11, 5], f: [3, 3, 5, 7], s: 2, pad: 'same' },
+  { x: [3, 10, 10, 4], f: [3, 3, 4, 16], s: 2, pad: 'valid' },
+  { x: [1, 13, 7, 3], f: [5, 5, 3, 4], s: 1, pad: 'valid' },
+  { x: [2, 8, 8, 16], f: [1, 1, 16, 32], s: 2, pad: 'same' },
+  { x: [2, 8, 8, 16], f: [1, 1, 16, 8], s: 1, pad: 'valid' },
+  { x: [2, 7, 9, 6], f: [3, 3, 6, 5], s: 2, pad: 1 },
+  {
+    x: [2, 7, 9, 6],
+    f: [3, 2, 6, 5],
+    s: [1, 2],
+    pad: [
+      [1, 0],
+      [2, 1],
+    ],
+  },
+  { x: [2, 9, 8, 3], f: [2, 3, 3, 4], s: [2, 1], pad: 'same' },
+  { x: [4, 32, 32, 3], f: [3, 3, 3, 16], s: 1, pad: 'same' },
+  { x: [8, 16, 16, 16], f: [3, 3, 16, 32], s: 2, pad: 'same' },
+  { x: [8, 8, 8, 64], f: [3, 3, 64, 64], s: 1, pad: 'same' },
+];
+
+/** TF.js `cpu` results: forward, and both gradients of Σ conv(x, w) ⊙ dy. */
+function tfReference(c: Case, x: Float32Array, w: Float32Array, dyFor: (shape: number[]) => Float32Array) {
+  // TF.js writes explicit padding per NHWC axis
+  const pad = (typeof c.pad === 'object' ? [[0, 0], c.pad[0], c.pad[1], [0, 0]] : c.pad) as 'same';
+  return tf.tidy(() => {
+    const xt = tf.tensor4d(x, c.x);
+    const wt = tf.tensor4d(w, c.f);
+    const y = tf.conv2d(xt, wt, c.s, pad);
+    const dy = tf.tensor(dyFor(y.shape), y.shape);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, pad), dy)),
+    )([xt, wt]);
+    return {
+      y: y.dataSync() as Float32Array,
+      shape: y.shape,
+      dy: dy.dataSync() as Float32Array,
+      dx: dx!.dataSync() as Float32Array,
+      dw: dw!.dataSync() as Float32Array,
+    };
+  });
+}
+
+function relErr(got: Float32Array, want: Float32Array): number {
+  assert.equal(got.length, want.length);
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < want.length; i++) {
+    e = Math.max(e, Math.abs(got[i]! - want[i]!));
+    s = Math.max(s, Math.abs(want[i]!));
+  }
+  return e / (s || 1);
+}
+
+function checkAll(label: string) {
+  CASES.forEach((c, i) => {
+    const x = rand(
+      c.x.reduce((a, b) => a * b),
+      20 + i,
+    );
+    const w = rand(
+      c.f.reduce((a, b) => a * b),
+      40 + i,
+    );
+    const ref = tfReference(c, x, w, (shape) =>
+      rand(
+        shape.reduce((a, b) => a * b),
+        60 + i,
+      ),
+    );
+    const g = convGeometry(c.x, c.f, c.s, c.pad);
+    assert.deepEqual(
+      [g.batch, g.outHeight, g.outWidth, g.outChannels],
+      ref.shape,
+      `${label} case ${i}: output shape`,
+    );
+    const y = new Float32Array(ref.y.length).fill(Number.NaN);
+    conv2d(x, w, y, g);
+    const dx = new Float32Array(x.length).fill(Number.NaN);
+    conv2dBackpropInput(ref.dy, w, dx, g);
+    const dw = new Float32Array(w.length).fill(Number.NaN);
+    conv2dBackpropFilter(x, ref.dy, dw, g);
+    const what = `${label} case ${i} ${JSON.stringify(c)}`;
+    assert.ok(relErr(y, ref.y) < 1e-4, `${what}: forward ${relErr(y, ref.y)}`);
+    assert.ok(relErr(dx, ref.dx) < 1e-4, `${what}: grad input ${relErr(dx, ref.dx)}`);
+    assert.ok(relErr(dw, ref.dw) < 1e-4, `${what}: grad filter ${relErr(dw, ref.dw)}`);
+  });
+}
+
+describe('convolutions against TF.js cpu (forward, grad input, grad filter)', () => {
+  for (const isa of ['avx512', 'avx2', 'generic'] as const) {
+    it(`native ${isa}: strides 1/2, same/valid/explicit padding, odd sizes, 1×1 … 5×5`, (t) => {
+      if (!available()) return t.skip(`addon not loaded: ${info().reason}`);
+      if (!useIsa(isa)) return t.skip(`this CPU lacks ${isa}`);
+      try {
+        checkAll(isa);
+      } finally {
+        useIsa('best');
+      }
+    });
+  }
+  it('JS fallback (BASIN_KERNELS=off)', () => {
+    const before = process.env.BASIN_KERNELS;
+    process.env.BASIN_KERNELS = 'off';
+    resetAddonForTests();
+    try {
+      assert.equal(available(), false);
+      checkAll('js');
+    } finally {
+      if (before === undefined) delete process.env.BASIN_KERNELS;
+      else process.env.BASIN_KERNELS = before;
+      resetAddonForTests();
+    }
+  });
+  it('convGeometry follows TF’s same-padding rule and rejects a channel mismatch', () => {
+    const g = convGeometry([1, 32, 32, 16], [3, 3, 16, 32], 2, 'same');
+    assert.deepEqual([g.outHeight, g.outWidth, g.padTop, g.padLeft], [16, 16, 0, 0]);
+    assert.throws(() => convGeometry([1, 8, 8, 3], [3, 3, 4, 8], 1, 'same'), /input channels/);
+  });
+});
