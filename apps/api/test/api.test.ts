@@ -403,7 +403,13 @@ describe('mutations', () => {
           datasetId: a.datasetId,
           modelId: a.modelId,
           seed: 3,
-          hyperparameters: { epochs: 2 },
+          hyperparameters: {
+            epochs: 2,
+            lrMilestones: [1],
+            lrGamma: 0.1,
+            maxBatchesPerEpoch: 5,
+            extra: { note: 'x' },
+          },
         },
       },
     );
@@ -411,7 +417,19 @@ describe('mutations', () => {
     const run = p.data!.startPretrain;
     assert.equal(run.status, 'QUEUED');
     assert.equal(run.hyperparameters.epochs, 2);
-    assert.equal(run.hyperparameters.learningRate, 0.01);
+    assert.deepEqual(run.hyperparameters, {
+      note: 'x',
+      epochs: 2,
+      batchSize: 64,
+      learningRate: 0.01,
+      momentum: 0.9,
+      weightDecay: 5e-4,
+      optimizer: 'sgd',
+      checkpointEvery: 1,
+      lrMilestones: [1],
+      lrGamma: 0.1,
+      maxBatchesPerEpoch: 5,
+    });
     const f = await as(a)(
       `mutation($in: StartFineTuneInput!) { startFineTune(input: $in) { id init initCheckpoint { id } model { id } } }`,
       {
@@ -451,6 +469,24 @@ describe('mutations', () => {
         /learningRate/,
       ],
       [{ datasetId: a.datasetId, init: 'RANDOM', modelId: a.modelId, seed: -4 }, /input.seed/],
+      [
+        {
+          datasetId: a.datasetId,
+          init: 'RANDOM',
+          modelId: a.modelId,
+          hyperparameters: { optimizer: 'adam' },
+        },
+        /optimizer/,
+      ],
+      [
+        {
+          datasetId: a.datasetId,
+          init: 'RANDOM',
+          modelId: a.modelId,
+          hyperparameters: { epochs: 5, lrMilestones: [9] },
+        },
+        /lrMilestones\[0\]: expected an integer from 1 to 5, got 9/,
+      ],
     ];
     for (const [input, message] of cases) {
       const r = await as(a)('mutation($in: StartFineTuneInput!) { startFineTune(input: $in) { id } }', {

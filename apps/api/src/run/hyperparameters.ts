@@ -20,11 +20,18 @@ export function toHyperparameters(input: HyperparametersInput | null | undefined
   numberIn(`${field}.learningRate`, h.learningRate, 0, 10, true);
   numberIn(`${field}.momentum`, h.momentum, 0, 1);
   numberIn(`${field}.weightDecay`, h.weightDecay, 0, 1);
-  if (!['sgd', 'adam'].includes(h.optimizer))
-    throw badInput(`${field}.optimizer`, h.optimizer, '"sgd" or "adam"');
+  if (h.optimizer !== 'sgd')
+    throw badInput(`${field}.optimizer`, h.optimizer, '"sgd" (the runner trains with SGD)');
   intIn(`${field}.checkpointEvery`, h.checkpointEvery, 0, 10_000);
   const trainExamples = input?.trainExamples ?? null;
   if (trainExamples !== null) intIn(`${field}.trainExamples`, trainExamples, 1, 2 ** 31 - 1);
+  const ms = input?.lrMilestones;
+  if (ms) ms.forEach((m, i) => intIn(`${field}.lrMilestones[${i}]`, m, 1, h.epochs));
+  if (input?.lrGamma != null) numberIn(`${field}.lrGamma`, input.lrGamma, 0, 1, true);
+  if (input?.maxBatchesPerEpoch != null)
+    intIn(`${field}.maxBatchesPerEpoch`, input.maxBatchesPerEpoch, 1, 2 ** 31 - 1);
+  if (input?.maxEvalExamples != null)
+    intIn(`${field}.maxEvalExamples`, input.maxEvalExamples, 1, 2 ** 31 - 1);
   const {
     extra,
     trainExamples: _t,

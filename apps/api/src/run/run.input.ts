@@ -58,7 +58,7 @@ export class HyperparametersInput {
   @Field(() => Float, { defaultValue: 5e-4 })
   weightDecay!: number;
 
-  @Field(() => String, { defaultValue: 'sgd', description: '"sgd" or "adam".' })
+  @Field(() => String, { defaultValue: 'sgd', description: '"sgd" (what the runner trains with).' })
   optimizer!: string;
 
   @Field(() => Int, {
@@ -69,6 +69,21 @@ export class HyperparametersInput {
 
   @Field(() => Int, { nullable: true, description: 'Train on a seeded subset of this many examples.' })
   trainExamples?: number | null;
+
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'Epochs at which the learning rate is multiplied by lrGamma.',
+  })
+  lrMilestones?: number[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'Learning-rate factor at each milestone (e.g. 0.1).' })
+  lrGamma?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Cap on batches per epoch (quick runs).' })
+  maxBatchesPerEpoch?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Cap on examples per evaluation (quick runs).' })
+  maxEvalExamples?: number | null;
 
   @Field(() => JSONObject, { nullable: true, description: 'Anything else the runner understands.' })
   extra?: Record<string, unknown> | null;
