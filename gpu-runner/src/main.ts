@@ -1,6 +1,5 @@
 import { openDatabase } from '@basin/db';
 import { runService } from '@basin/service';
-import { shutdownBackend } from './backend/backend';
 import { runnerConfigFromEnv } from './worker/config';
 import { createRunner } from './worker/runner';
 
@@ -16,9 +15,10 @@ await runService('runner', async (log) => {
     log.info(`runner ${config.name} ready; database: ${db.display}`);
     return {
       async stop() {
+        // runService exits the process after this, which also ends the wasm backend's worker threads (removing
+        // the backend first raced with messages still in flight to them)
         await runner.stop();
         await db.close();
-        await shutdownBackend();
       },
     };
   } catch (err) {

@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '@basin/db';
 import { createLogger } from '@basin/service';
+import { backendInfo, initBackend } from '../backend/backend';
 import { encodeModelCheckpoint } from '../checkpoint/checkpoint';
 import { ResNet } from '../model/resnet';
 import { resnetSpec } from '../model/spec';
@@ -135,6 +136,7 @@ export async function queueAnalysis(
 
 /** Stores a randomly initialised ResNet-8 w4 as an imported checkpoint (no run); returns its id. */
 export async function importCheckpoint(f: Fixture, seed: number, classes = 10): Promise<string> {
+  if (!backendInfo()) await initBackend({ backend: 'cpu' }); // weights are drawn in JS: any backend gives the same
   const model = ResNet.create(resnetSpec(SHAPE, classes, { depth: 8, width: 4 }), { seed });
   try {
     const { hash, size } = await f.blobs.put(encodeModelCheckpoint(model));
