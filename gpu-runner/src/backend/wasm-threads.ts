@@ -16,7 +16,7 @@
  * when done, or the worker threads keep the process alive.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -36,7 +36,13 @@ class FileBlob {
     mkdirSync(dir, { recursive: true });
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 20);
     this.basinPath = join(dir, `${hash}.cjs`);
-    writeFileSync(this.basinPath, text);
+    // Content-addressed: an existing file already holds `text`. Otherwise write a private temporary file and
+    // rename it, so runners starting at once never load a script another process is still writing.
+    if (!existsSync(this.basinPath)) {
+      const tmp = `${this.basinPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, this.basinPath);
+    }
   }
 }
 
