@@ -538,6 +538,7 @@ export function BlockShuffleView({ r }: { r: BlockShuffleResult }) {
           yLabel="test accuracy"
           y2Label="relative drop (%)"
           xTick={lab}
+          xAtData
           height={300}
         />
       </Figure>

@@ -30,6 +30,8 @@ export interface ChartProps {
   height?: number;
   /** Tick labels for x (e.g. block sizes shown as "none", "*", "4"). */
   xTick?: (v: number) => string;
+  /** Ticks exactly at the data's x values (categories such as block sizes), not at round numbers. */
+  xAtData?: boolean;
   /** Vertical markers with a label (e.g. where the barrier is). */
   markers?: readonly { x: number; label: string; color: string }[];
 }
@@ -40,10 +42,23 @@ export interface ChartProps {
  * frame; the chart is rebuilt only when its series change, never when only the data grows.
  */
 export function Chart(props: ChartProps) {
-  const { title, x, ys, series, bands, xLabel, yLabel, y2Label, height = 300, xTick, markers } = props;
+  const {
+    title,
+    x,
+    ys,
+    series,
+    bands,
+    xLabel,
+    yLabel,
+    y2Label,
+    height = 300,
+    xTick,
+    xAtData,
+    markers,
+  } = props;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shape = JSON.stringify([series, bands, xLabel, yLabel, y2Label, height, markers]);
+  const shape = JSON.stringify([series, bands, xLabel, yLabel, y2Label, height, markers, xAtData]);
   const data = useMemo(() => [x, ...ys] as unknown as uPlot.AlignedData, [x, ys]);
   const latest = useRef(data);
   latest.current = data;
@@ -64,7 +79,6 @@ export function Chart(props: ChartProps) {
         scale: c.scale ?? 'y',
         spanGaps: true,
         points: { show: c.points ?? false, size: 6 },
-        ...(c.bandEdge ? { legend: false as unknown as undefined } : {}),
       })),
     ];
     const marks = markers ?? [];
@@ -83,6 +97,7 @@ export function Chart(props: ChartProps) {
         {
           label: xLabel,
           values: (_u, splits) => splits.map((v) => (tick.current ? tick.current(v) : String(v))),
+          ...(xAtData ? { splits: (u: uPlot) => [...(u.data[0] ?? [])] } : {}),
         },
         { label: yLabel, scale: 'y' },
         ...(y2Label ? [{ label: y2Label, scale: 'y2', side: 1 as const, grid: { show: false } }] : []),
@@ -112,6 +127,12 @@ export function Chart(props: ChartProps) {
     };
     const u = new uPlot(opts, latest.current, el);
     plot.current = u;
+    // band edges draw the shading; the legend lists only the lines a person reads
+    const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    series.forEach((c, i) => {
+      const row = rows[i + 1];
+      if (c.bandEdge && row) row.style.display = 'none';
+    });
     const ro = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
     ro.observe(el);
     return () => {

@@ -7,6 +7,7 @@ import { gql, useQuery } from 'urql';
 import { type CompareSelection, GROUP_FIELDS, selectionQuery } from '../lib/compare-url';
 import { toCsv } from '../lib/csv';
 import { initLabel } from '../lib/format';
+import { groupLabel } from '../lib/group-label';
 import { COMPARE, RUNS } from '../lib/queries';
 import { alignBuckets, bandOnBuckets, bucketOrder } from '../lib/series';
 import type { RunGroupField, RunRow } from '../lib/types';
@@ -154,16 +155,23 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
         const b = bandOnBuckets(g.band, order);
         const base = series.length;
         series.push(
-          { label: `${g.key} (n=${g.runs.length}) mean`, color: color(i), width: 2 },
-          { label: `${g.key} −std`, color: color(i), bandEdge: true },
-          { label: `${g.key} +std`, color: color(i), bandEdge: true },
+          { label: `${groupLabel(g.key)} (n=${g.runs.length}) mean`, color: color(i), width: 2 },
+          { label: `${groupLabel(g.key)} −std`, color: color(i), bandEdge: true },
+          { label: `${groupLabel(g.key)} +std`, color: color(i), bandEdge: true },
         );
         ys.push(b.mean, b.lo, b.hi);
         bands.push({ upper: base + 2, lower: base + 1, color: color(i) });
       });
       const csv = () =>
         toCsv(
-          ['step', ...cmp.groups.flatMap((g) => [`${g.key} mean`, `${g.key} mean-std`, `${g.key} mean+std`])],
+          [
+            'step',
+            ...cmp.groups.flatMap((g) => [
+              `${groupLabel(g.key)} mean`,
+              `${groupLabel(g.key)} mean-std`,
+              `${groupLabel(g.key)} mean+std`,
+            ]),
+          ],
           aligned.x.map((s, i) => [s, ...ys.map((y) => y[i])]),
         );
       return { x: aligned.x, ys, series, bands, csv };
@@ -286,6 +294,11 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
                   {cmp.key} · {cmp.series.length} runs
                   {sel.group.length ? ` in ${cmp.groups.length} groups` : ''}
                 </h3>
+                {res.fetching || res.stale ? (
+                  <span className="sub" role="status">
+                    updating…
+                  </span>
+                ) : null}
                 <Downloads
                   name={`compare-${cmp.key.replace(/\W+/g, '-')}`}
                   title={`${cmp.key} across runs`}
@@ -303,14 +316,34 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
                 yLabel={cmp.key}
                 height={420}
               />
-              <ul className="legend-dots" aria-label="Selected runs">
-                {cmp.series.map((s, i) => (
-                  <li key={s.run.id} style={{ listStyle: 'none' }}>
-                    <span className="dot" style={{ background: color(i) }} />
-                    <Link href={`/runs/${s.run.id}`}>{s.run.name}</Link> ({s.run.study?.name ?? 'no study'})
-                  </li>
-                ))}
-              </ul>
+              {sel.group.length && cmp.groups.length ? (
+                <ul className="legend-dots" aria-label="Groups">
+                  {cmp.groups.map((g, i) => (
+                    <li key={g.key} style={{ listStyle: 'none' }}>
+                      <span className="dot" style={{ background: color(i) }} />
+                      <strong>{groupLabel(g.key)}</strong>:{' '}
+                      {g.runs.map((r, k) => {
+                        const run = cmp.series.find((x) => x.run.id === r.id)?.run;
+                        return (
+                          <span key={r.id}>
+                            {k ? ', ' : ''}
+                            <Link href={`/runs/${r.id}`}>{run?.name ?? `run ${r.id}`}</Link>
+                          </span>
+                        );
+                      })}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <ul className="legend-dots" aria-label="Selected runs">
+                  {cmp.series.map((s, i) => (
+                    <li key={s.run.id} style={{ listStyle: 'none' }}>
+                      <span className="dot" style={{ background: color(i) }} />
+                      <Link href={`/runs/${s.run.id}`}>{s.run.name}</Link> ({s.run.study?.name ?? 'no study'})
+                    </li>
+                  ))}
+                </ul>
+              )}
             </figure>
           )}
         </div>

@@ -58,7 +58,9 @@ export function Heatmap(props: HeatmapProps) {
     ctx.font = font;
     const left = Math.ceil(Math.max(40, ...rows.map((r) => ctx.measureText(r).width))) + 16;
     const top = Math.ceil(Math.max(40, ...cols.map((c) => ctx.measureText(c).width * 0.75))) + 20;
-    const w = left + cols.length * cell + 8;
+    const legend =
+      `${rowLabel ? `rows: ${rowLabel}` : ''}${colLabel ? `   columns: ${colLabel}` : ''}   colour: ${format(min)} → ${format(max)}`.trim();
+    const w = Math.max(left + cols.length * cell + 8, Math.ceil(ctx.measureText(legend).width) + 24);
     const h = top + rows.length * cell + 28;
     canvas.width = w * dpr;
     canvas.height = h * dpr;
@@ -101,8 +103,7 @@ export function Heatmap(props: HeatmapProps) {
     });
     ctx.fillStyle = '#555';
     ctx.textAlign = 'left';
-    const legend = `${rowLabel ? `rows: ${rowLabel}` : ''}${colLabel ? `   columns: ${colLabel}` : ''}   colour: ${format(min)} → ${format(max)}`;
-    ctx.fillText(legend.trim(), 8, h - 12);
+    ctx.fillText(legend, 8, h - 12);
   }, [key]);
 
   return (

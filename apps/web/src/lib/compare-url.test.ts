@@ -22,3 +22,10 @@ test('junk in the URL is dropped, defaults fill in', () => {
     spikes: true,
   });
 });
+
+test('group keys read as the paper writes them', async () => {
+  const { groupLabel } = await import('./group-label');
+  assert.equal(groupLabel('INIT=PRETRAINED BLOCK_SIZE=4'), 'P-T, block 4');
+  assert.equal(groupLabel('INIT=RANDOM BLOCK_SIZE=0'), 'RI-T, block *');
+  assert.equal(groupLabel('STUDY=3'), 'study 3');
+});

@@ -57,7 +57,8 @@ test('block shuffle answers P-T vs RI-T (unshuffled row) and the largest relativ
   assert.match(transfer.answer!, /P-T 90\.0% vs RI-T 80\.0% \(\+10\.0 points/);
   assert.equal(transfer.href, '/analyses/9');
   const reuse = f.find((x) => x.id === 'feature-reuse')!;
-  assert.equal(reuse.value, 2.9);
+  assert.equal(reuse.value, 0, 'the most shuffled input (*)');
+  assert.match(reuse.answer!, /from 11\.1% unshuffled to 0% with every pixel shuffled/);
 });
 
 test('CKA: the mean over modules both models share, per pair type', () => {

@@ -71,3 +71,38 @@ test('100 nodes: no two nodes overlap and every edge points to a later layer', (
   for (const [a, b] of edges) assert.ok(out.nodes.get(a)!.layer < out.nodes.get(b)!.layer);
   assert.equal(crossings(out.layers, edges), 0, 'a tree lays out without crossings');
 });
+
+test('ranks line fine-tunes up, analyses go last, empty layers are squeezed out', () => {
+  const l = assignLayers(
+    [
+      { id: 'pre' },
+      { id: 'c1' },
+      { id: 'pt', rank: 2 },
+      { id: 'rit', rank: 2 },
+      { id: 'cpt' },
+      { id: 'crit' },
+      { id: 'sweep', last: true },
+      { id: 'cka', last: true },
+    ],
+    [
+      ['pre', 'c1'],
+      ['c1', 'pt'],
+      ['pt', 'cpt'],
+      ['rit', 'crit'],
+      ['cpt', 'cka'],
+      ['c1', 'cka'],
+    ],
+  );
+  assert.deepEqual(
+    ['pre', 'c1', 'pt', 'rit', 'cpt', 'crit', 'sweep', 'cka'].map((id) => l.get(id)),
+    [0, 1, 2, 2, 3, 3, 4, 4],
+  );
+  const alone = assignLayers(
+    [
+      { id: 'rit', rank: 2 },
+      { id: 'a', last: true },
+    ],
+    [['rit', 'a']],
+  );
+  assert.deepEqual([alone.get('rit'), alone.get('a')], [0, 1], 'no empty columns before a lone RI-T run');
+});

@@ -6,6 +6,10 @@
 
 export interface LayoutNode {
   id: string;
+  /** Lowest layer the node may take (fine-tunes line up in one column even when they start from nothing). */
+  rank?: number;
+  /** Put the node in the last layer (analyses: the end of every lineage). */
+  last?: boolean;
 }
 
 export interface LayoutOptions {
@@ -35,11 +39,18 @@ export interface Layout {
   layers: string[][];
 }
 
-/** Layers by longest path from a root; edges that point backwards (cycles) are ignored. */
+/**
+ * Layers by longest path from a root (at least each node's `rank`), `last` nodes after all others, and empty
+ * layers squeezed out; edges that point backwards (cycles) are ignored.
+ */
 export function assignLayers(
-  ids: readonly string[],
+  nodes: readonly (LayoutNode | string)[],
   edges: readonly [string, string][],
 ): Map<string, number> {
+  const spec = new Map<string, LayoutNode>(
+    nodes.map((n) => (typeof n === 'string' ? [n, { id: n }] : [n.id, n])),
+  );
+  const ids = [...spec.keys()];
   const known = new Set(ids);
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const [a, b] of edges) if (known.has(a) && known.has(b) && a !== b) preds.get(b)!.push(a);
@@ -50,13 +61,21 @@ export function assignLayers(
     if (done !== undefined) return done;
     if (visiting.has(id)) return 0; // a cycle: break it here
     visiting.add(id);
-    let l = 0;
+    let l = spec.get(id)!.rank ?? 0;
     for (const p of preds.get(id)!) l = Math.max(l, visit(p) + 1);
     visiting.delete(id);
     layer.set(id, l);
     return l;
   };
   for (const id of ids) visit(id);
+  const lastIds = ids.filter((id) => spec.get(id)!.last);
+  if (lastIds.length) {
+    const end = Math.max(-1, ...ids.filter((id) => !spec.get(id)!.last).map((id) => layer.get(id)!)) + 1;
+    for (const id of lastIds) layer.set(id, Math.max(end, layer.get(id)!));
+  }
+  const used = [...new Set(layer.values())].sort((a, b) => a - b);
+  const squeeze = new Map(used.map((l, i) => [l, i]));
+  for (const [id, l] of layer) layer.set(id, squeeze.get(l)!);
   return layer;
 }
 
@@ -91,7 +110,7 @@ export function layoutGraph(
 ): Layout {
   const { nodeWidth = 170, nodeHeight = 30, layerGap = 60, rowGap = 10, sweeps = 4 } = options;
   const ids = nodes.map((n) => n.id);
-  const layerOf = assignLayers(ids, edges);
+  const layerOf = assignLayers(nodes, edges);
   const depth = Math.max(0, ...layerOf.values());
   let layers: string[][] = Array.from({ length: depth + 1 }, () => []);
   for (const id of ids) layers[layerOf.get(id)!]!.push(id);

@@ -25,6 +25,8 @@ export type NodeType = 'pretrain' | 'pt' | 'rit' | 'checkpoint' | 'analysis';
 
 export interface LineageNode {
   id: string;
+  rank?: number;
+  last?: boolean;
   type: NodeType;
   label: string;
   title: string;
@@ -57,6 +59,8 @@ export function lineageGraph(d: LineageData): { nodes: LineageNode[]; edges: [st
       title: `${initLabel(r.init, r.kind)} run ${r.name} (block ${r.blockLabel}, ${r.status.toLowerCase()})`,
       href: `/runs/${r.id}`,
       status: r.status,
+      // fine-tunes share a column, after the pretraining checkpoints
+      ...(r.kind === 'FINETUNE' ? { rank: 2 } : {}),
     });
   }
   for (const r of d.runs) {
@@ -72,6 +76,7 @@ export function lineageGraph(d: LineageData): { nodes: LineageNode[]; edges: [st
       title: `${kindLabel(a.kind)} analysis ${a.name} (${a.status.toLowerCase()})`,
       href: `/analyses/${a.id}`,
       status: a.status,
+      last: true,
     });
     for (const i of a.inputs) {
       if (i.checkpoint) edges.push([ckpt(i.checkpoint.id), key]);
