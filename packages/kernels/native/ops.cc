@@ -111,6 +111,14 @@ static bool is_pointwise(const ConvGeom& g) {
          g.ow == g.w;
 }
 
+// Copies a run of `n` floats; inlined (runs are short: one pixel's channels), 16 at a time where possible.
+static inline void copy_run(float* __restrict d, const float* __restrict s, long n) {
+  long i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; ++j) d[i + j] = s[i + j];
+  for (; i < n; ++i) d[i] = s[i];
+}
+
 // col[(img·OH + oh)·OW + ow][(kh·KW + kw)·Cin + ci] for images n0..n0+cnt.
 static void im2col(const ConvGeom& g, const float* x, long n0, long cnt, float* col) {
   const long K = g.kh * g.kw * g.cin;
@@ -125,9 +133,9 @@ static void im2col(const ConvGeom& g, const float* x, long n0, long cnt, float* 
             const long iw = ow * g.sw - g.padLeft + kw;
             float* d = dst + (kh * g.kw + kw) * g.cin;
             if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w)
-              std::memset(d, 0, sizeof(float) * g.cin);
+              for (long ci = 0; ci < g.cin; ++ci) d[ci] = 0.f;
             else
-              std::memcpy(d, xi + (ih * g.w + iw) * g.cin, sizeof(float) * g.cin);
+              copy_run(d, xi + (ih * g.w + iw) * g.cin, g.cin);
           }
         }
       }
@@ -213,6 +221,21 @@ void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y)
 
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* f, float* dx) {
   const long K = g.kh * g.kw * g.cin;
+  if (g.sh == 1 && g.sw == 1 && g.padTop <= g.kh - 1 && g.padLeft <= g.kw - 1 && !is_pointwise(g)) {
+    // Stride 1: dx is the forward convolution of dy with the filter rotated 180° and its channels swapped, padded
+    // by k − 1 − pad (the fast forward path, and no scatter-add).
+    std::vector<float> rot(static_cast<size_t>(K * g.cout));
+    for (long kh = 0; kh < g.kh; ++kh)
+      for (long kw = 0; kw < g.kw; ++kw)
+        for (long ci = 0; ci < g.cin; ++ci)
+          for (long co = 0; co < g.cout; ++co)
+            rot[((((g.kh - 1 - kh) * g.kw + (g.kw - 1 - kw)) * g.cout + co) * g.cin) + ci] =
+                f[((kh * g.kw + kw) * g.cin + ci) * g.cout + co];
+    const ConvGeom t{g.n, g.oh, g.ow, g.cout, g.kh, g.kw, g.cin, 1, 1, g.kh - 1 - g.padTop, g.kw - 1 - g.padLeft,
+                     g.h, g.w};
+    conv2d_forward(t, dy, rot.data(), dx);
+    return;
+  }
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
   const long chunk = chunk_images(g);

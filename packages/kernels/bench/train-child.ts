@@ -1,0 +1,65 @@
+/**
+ * One training measurement in a fresh process (the parent sets BASIN_KERNELS): the default model through the
+ * engine's API on the wasm backend, warm-up, then steps for `seconds`. Prints one JSON line.
+ *
+ *   tsx bench/train-child.ts <side> <channels> <seconds> [depth] [width] [batch]
+ */
+// @basin/gpu-runner depends on @basin/kernels, so it cannot be a declared dependency here (turbo rejects cycles);
+// the workspace link in the root node_modules resolves it.
+import {
+  initBackend,
+  ResNet,
+  resnetSpec,
+  Sgd,
+  shutdownBackend,
+  taskLoss,
+  trainingFlops,
+} from '@basin/gpu-runner';
+import * as tf from '@tensorflow/tfjs-core';
+
+const [side = 32, channels = 3, seconds = 6, depth = 20, width = 16, batch = 64] = process.argv
+  .slice(2)
+  .map(Number);
+const backend = await initBackend({ backend: 'wasm' });
+const spec = resnetSpec([side, side, channels], 10, { depth, width });
+const model = ResNet.create(spec, { seed: 1 });
+const sgd = new Sgd(
+  model.modules.flatMap((m) =>
+    m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),
+  ),
+);
+const vars = model.variables();
+const x = tf.randomNormal([batch, side, side, channels]) as tf.Tensor4D;
+const y = tf.tensor1d(
+  Array.from({ length: batch }, (_, i) => i % 10),
+  'int32',
+);
+const step = () => {
+  const { value, grads } = tf.variableGrads(() => taskLoss('MULTICLASS', model.forward(x).logits, y), vars);
+  sgd.step(grads, 0.01);
+  value.dataSync();
+  tf.dispose([value, ...Object.values(grads)]);
+};
+step();
+step();
+let steps = 0;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+while (steps < 3 || performance.now() - t0 < seconds * 1000) {
+  step();
+  steps++;
+}
+const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(
+  `${JSON.stringify({
+    imagesPerSec: (steps * batch) / wall,
+    steps,
+    cpuSecondsPerStep: (cpu.user + cpu.system) / 1e6 / steps,
+    gflops: ((steps * batch) / wall) * (trainingFlops(spec) / 1e9),
+    customKernels: backend.customKernels,
+    threads: backend.threads,
+  })}\n`,
+);
+await shutdownBackend();
+process.exit(0);
