@@ -218,7 +218,7 @@ export interface RunnerProcess {
 }
 
 /** Spawns `node --import tsx src/main.ts` against the fixture's database and blob store. */
-export function spawnRunner(f: Fixture, name: string): RunnerProcess {
+export function spawnRunner(f: Fixture, name: string, env: NodeJS.ProcessEnv = {}): RunnerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: RUNNER_DIR,
     env: {
@@ -233,6 +233,7 @@ export function spawnRunner(f: Fixture, name: string): RunnerProcess {
       BASIN_RUNNER_METRICS_FLUSH_MS: '200',
       BASIN_SUPERVISOR_PID: String(process.pid),
       BASIN_LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
