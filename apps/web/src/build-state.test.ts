@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildReason } from './build-state';
+import { buildReason, withBuildLock } from './build-state';
 
 test('missing build, stale build and fresh build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'basin-web-'));
@@ -22,4 +22,22 @@ test('missing build, stale build and fresh build', () => {
   const future = new Date(Date.now() + 60_000);
   utimesSync(join(dir, 'src/app/page.tsx'), future, future);
   assert.equal(buildReason(dir), 'src changed since the last build');
+});
+
+test('two starts at once build once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'basin-web-'));
+  mkdirSync(join(dir, 'src'));
+  const past = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, 'src'), past, past);
+  let builds = 0;
+  const build = async () => {
+    builds++;
+    await new Promise((r) => setTimeout(r, 300));
+    mkdirSync(join(dir, '.next'), { recursive: true });
+    writeFileSync(join(dir, '.next/BUILD_ID'), 'x');
+    return 'built';
+  };
+  const results = await Promise.all([withBuildLock(dir, build), withBuildLock(dir, build)]);
+  assert.equal(builds, 1);
+  assert.deepEqual(results.sort(), ['built', null].sort());
 });

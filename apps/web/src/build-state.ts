@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What feeds the build: a change in any of these makes `.next` stale. */
@@ -28,4 +28,40 @@ export function buildReason(dir: string): string | null {
     if (newestMtime(join(dir, input)) > built) return `${input} changed since the last build`;
   }
   return null;
+}
+
+/**
+ * Runs `build` while holding `<dir>/.next-build.lock` (an atomic mkdir), so several Basins starting at once on one
+ * checkout build once: the others wait for the lock, then find the build fresh. A lock older than `staleMs` is
+ * taken to be left by a killed build and removed.
+ */
+export async function withBuildLock<T>(
+  dir: string,
+  build: () => Promise<T>,
+  staleMs = 10 * 60_000,
+): Promise<T | null> {
+  const lock = join(dir, '.next-build.lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      if (!existsSync(lock) && buildReason(dir) === null) return null;
+    }
+  }
+  const release = () => rmSync(lock, { recursive: true, force: true });
+  process.once('exit', release);
+  try {
+    return buildReason(dir) === null ? null : await build();
+  } finally {
+    release();
+    process.removeListener('exit', release);
+  }
 }

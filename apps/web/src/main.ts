@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runService } from '@basin/service';
-import { buildReason } from './build-state';
+import { buildReason, withBuildLock } from './build-state';
 
 /**
  * The dashboard as a Basin service: builds `.next` when it is missing or stale, then `next start -p $WEB_PORT`.
@@ -51,9 +51,14 @@ await runService('web', async (log) => {
   if (why) {
     log.info(`building the dashboard (${why}); this takes a minute`);
     const t0 = Date.now();
-    const code = await exited(next(['build'], { ...env, NODE_ENV: 'production' }));
-    if (code !== 0) throw new Error(`next build failed (exit ${code})`);
-    log.info(`built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const built = await withBuildLock(DIR, async () => {
+      const code = await exited(next(['build'], { ...env, NODE_ENV: 'production' }));
+      if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+      return true;
+    });
+    log.info(
+      built ? `built in ${((Date.now() - t0) / 1000).toFixed(0)} s` : 'another start built it meanwhile',
+    );
   }
   const server = next(['start', '-p', String(port)], { ...env, NODE_ENV: 'production' });
   log.info(`dashboard on http://localhost:${port} (API ${env.BASIN_API_URL})`);
