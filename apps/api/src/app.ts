@@ -20,6 +20,7 @@ export interface Logger {
   error(message: string, err?: unknown): void;
 }
 
+/** What {@link createApp} needs: the database pool and how callers authenticate; the rest has defaults. */
 export interface AppConfig {
   /** The database pool (postgres.js). The app does not close it. */
   sql: Sql;

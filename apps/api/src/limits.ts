@@ -29,6 +29,7 @@ export interface Limits {
   maxPageSize: number;
 }
 
+/** Limits used unless `createApp` is given others. */
 export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxComplexity: 25_000, maxPageSize: 100 };
 
 /** Assumed length of a list field that has no size argument. */

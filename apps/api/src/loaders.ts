@@ -101,4 +101,5 @@ export function createLoaders(sql: Sql, teamId: string) {
   };
 }
 
+/** The per-request loaders of {@link createLoaders}. */
 export type Loaders = ReturnType<typeof createLoaders>;

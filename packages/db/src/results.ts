@@ -64,6 +64,7 @@ export interface CkaPair {
   values: number[][];
 }
 
+/** Result of a CKA analysis. */
 export interface CkaResult {
   kind: 'CKA';
   /** Debiased (unbiased HSIC) rather than the plain estimator. */
@@ -96,6 +97,7 @@ export interface MistakesPair {
   wrongAgreement: number;
 }
 
+/** Result of a MISTAKES analysis. */
 export interface MistakesResult {
   kind: 'MISTAKES';
   /** Number of test examples compared. */
@@ -105,6 +107,7 @@ export interface MistakesResult {
 
 // ── Parameter distance ─────────────────────────────────────────────────────────────────────────────────────────
 
+/** Distance between the two versions of one module. */
 export interface ModuleDistance {
   module: string;
   /** ℓ2 norm of the flattened difference of the module's weights. */
@@ -121,6 +124,7 @@ export interface ExcludedModule {
   shapeB: number[];
 }
 
+/** Parameter distance between two checkpoints. */
 export interface ParamDistancePair {
   a: ModelRef;
   b: ModelRef;
@@ -131,6 +135,7 @@ export interface ParamDistancePair {
   excluded: ExcludedModule[];
 }
 
+/** Result of a PARAM_DISTANCE analysis. */
 export interface ParamDistanceResult {
   kind: 'PARAM_DISTANCE';
   pairs: ParamDistancePair[];
@@ -138,6 +143,7 @@ export interface ParamDistanceResult {
 
 // ── Performance barrier ────────────────────────────────────────────────────────────────────────────────────────
 
+/** The interpolation curve between two checkpoints and its barriers. */
 export interface BarrierPair {
   a: ModelRef;
   b: ModelRef;
@@ -154,6 +160,7 @@ export interface BarrierPair {
   errorBarrier: number;
 }
 
+/** Result of a BARRIER analysis. */
 export interface BarrierResult {
   kind: 'BARRIER';
   /** Dataset split evaluated ('test' by default). */
@@ -163,6 +170,7 @@ export interface BarrierResult {
 
 // ── Module criticality ─────────────────────────────────────────────────────────────────────────────────────────
 
+/** Criticality of one module (Chatterji et al. 2020) and its rewind test. */
 export interface ModuleCriticality {
   module: string;
   /** μ = min α²‖θ^F − θ⁰‖²_F / σ² over the feasible (α, σ); null when no grid point stayed within (1+ε)·L. */
@@ -178,6 +186,7 @@ export interface ModuleCriticality {
   rewindAccuracy: number;
 }
 
+/** Result of a MODULE_CRITICALITY analysis. */
 export interface ModuleCriticalityResult {
   kind: 'MODULE_CRITICALITY';
   initial: ModelRef;
@@ -214,6 +223,7 @@ export interface BlockShuffleRow {
   randomRunIds: string[];
 }
 
+/** Result of a BLOCK_SHUFFLE sweep. */
 export interface BlockShuffleResult {
   kind: 'BLOCK_SHUFFLE';
   datasetId: string;
@@ -236,6 +246,7 @@ export interface CheckpointSweepPoint {
   runIds: string[];
 }
 
+/** Result of a CHECKPOINT_SWEEP. */
 export interface CheckpointSweepResult {
   kind: 'CHECKPOINT_SWEEP';
   pretrainRunId: string;

@@ -21,6 +21,7 @@ export enum RunStatus {
   CANCELLED = 'CANCELLED',
 }
 
+/** Dataset families Basin can open. */
 export enum DatasetKind {
   MNIST = 'MNIST',
   FASHION_MNIST = 'FASHION_MNIST',
@@ -30,11 +31,13 @@ export enum DatasetKind {
   IMAGE_FOLDER = 'IMAGE_FOLDER',
 }
 
+/** One label per image, or several. */
 export enum DatasetTask {
   MULTICLASS = 'MULTICLASS',
   MULTILABEL = 'MULTILABEL',
 }
 
+/** Which analysis; fixes the member of the result union. */
 export enum AnalysisKind {
   CKA = 'CKA',
   MISTAKES = 'MISTAKES',

@@ -15,18 +15,21 @@ export async function studyArg(
   return row;
 }
 
+/** The caller's dataset by id argument, or NOT_FOUND. */
 export async function datasetArg(ctx: Context, field: string, id: string): Promise<DatasetRow> {
   const row = await ctx.loaders.dataset.load(parseId(field, id));
   if (!row) throw notFound('dataset', id);
   return row;
 }
 
+/** The caller's model by id argument, or NOT_FOUND. */
 export async function modelArg(ctx: Context, field: string, id: string): Promise<ModelRow> {
   const row = await ctx.loaders.model.load(parseId(field, id));
   if (!row) throw notFound('model', id);
   return row;
 }
 
+/** The caller's checkpoint by id argument, or NOT_FOUND. */
 export async function checkpointArg(ctx: Context, field: string, id: string): Promise<CheckpointRow> {
   const row = await ctx.loaders.checkpoint.load(parseId(field, id));
   if (!row) throw notFound('checkpoint', id);

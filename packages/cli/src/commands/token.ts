@@ -24,6 +24,7 @@ options:
   --json         print one JSON object
 `;
 
+/** `basin token create|list|revoke`: API tokens, one team each. */
 export const token: Command = {
   name: 'token',
   summary: 'create, list and revoke API tokens (one team each)',

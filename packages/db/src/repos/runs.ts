@@ -2,7 +2,9 @@ import type { Sql } from '../connect';
 import type { RunStatus } from '../events';
 import { idArray } from './ids';
 
+/** Pretraining or fine-tuning. */
 export type RunKind = 'PRETRAIN' | 'FINETUNE';
+/** P-T (from a checkpoint) or RI-T (random init). */
 export type RunInit = 'PRETRAINED' | 'RANDOM';
 
 /** A training run (pretraining or fine-tuning). */
