@@ -1,6 +1,7 @@
 import {
   createAnalysis,
   createCheckpoint,
+  createRuns,
   ensureTeam,
   ingestMetrics,
   type MetricPoint,
@@ -52,6 +53,7 @@ export interface SeededStudy {
   finalCheckpoints: Record<string, string>;
   analyses: Record<string, string>;
   mnistId: string;
+  modelId: string;
 }
 
 const stats = (values: number[]) => {
@@ -400,5 +402,49 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     finalCheckpoints,
     analyses,
     mnistId,
+    modelId,
   };
+}
+
+/**
+ * A second study with `count` RI-T fine-tunes of `steps` steps each (train/loss with a spike per run), for the
+ * "20 runs × 1,000 points" check; runs made through @basin/db directly, since only their curves matter.
+ */
+export async function seedScaleStudy(
+  sql: Sql,
+  teamId: string,
+  modelId: string,
+  datasetId: string,
+  count = 20,
+  steps = 1000,
+) {
+  const [study] = await sql<{ id: string }[]>`
+    insert into studies (team_id, name, description) values (${teamId}, 'Scale (e2e)', '20 runs × 1,000 steps') returning id`;
+  const runs = await createRuns(
+    sql,
+    teamId,
+    Array.from({ length: count }, (_, i) => ({
+      studyId: study!.id,
+      name: `scale run ${i + 1}`,
+      kind: 'FINETUNE' as const,
+      init: 'RANDOM' as const,
+      datasetId,
+      modelId,
+      seed: i,
+    })),
+  );
+  for (const [i, r] of runs.entries()) {
+    const pts: MetricPoint[] = [];
+    for (let s = 1; s <= steps; s++)
+      pts.push({
+        key: 'train/loss',
+        step: s,
+        value:
+          s === 100 + i * 40
+            ? 5
+            : 2 * Math.exp((-3 * s) / steps) + 0.05 * Math.sin(s / 7 + i) + 0.1 + i * 0.01,
+      });
+    await ingestMetrics(sql, r.id, pts);
+  }
+  return { studyId: study!.id, runIds: runs.map((r) => r.id) };
 }

@@ -18,7 +18,7 @@ import {
 } from '@basin/db';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type BasinProcess, freePort, killAll, ROOT, runBasin, waitUntil } from './harness';
-import { curve, graphqlClient, type SeededStudy, seedStudy } from './web-seed';
+import { curve, graphqlClient, type SeededStudy, seedScaleStudy, seedStudy } from './web-seed';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -302,6 +302,41 @@ describe('the dashboard in Chromium', {
       .split(',');
     assert.equal(Number(row77[header.indexOf('RI-T seed 0 max')]), 6);
     await shot('compare');
+  });
+
+  test('compare draws 20 runs × 1,000 steps from two studies, with min/max bands, quickly', async () => {
+    const scale = await seedScaleStudy(db.sql, s.teamId, s.modelId, s.mnistId);
+    const ids = [...scale.runIds.slice(0, 19), s.ptRuns[0]!];
+    const t0 = Date.now();
+    await open(`/compare?runs=${ids.join(',')}&key=train/loss`);
+    const chart = page.locator('figure[data-chart="compare"] .chart');
+    await chart.waitFor({ timeout: 30_000 });
+    await waitUntil(
+      async () => Number(await chart.getAttribute('data-points')) === 1000,
+      30_000,
+      '1,000 buckets drawn',
+    );
+    const ms = Date.now() - t0;
+    assert.match(await text('figure[data-chart="compare"] h3'), /train\/loss · 20 runs/);
+    assert.match(
+      await text('ul[aria-label="Selected runs"]'),
+      /scale run 1 \(Scale \(e2e\)\).*P-T seed 0 \(Fashion-MNIST → MNIST \(e2e\)\)/,
+    );
+    // redrawing 60 series (line + min + max per run) on a resize must stay interactive
+    const redraw = await page.evaluate(async () => {
+      const g = globalThis as unknown as {
+        document: { querySelector(s: string): { style: { width: string } } | null };
+        requestAnimationFrame(f: () => void): void;
+      };
+      const box = g.document.querySelector('figure[data-chart="compare"] .chart');
+      const t = performance.now();
+      if (box) box.style.width = '700px';
+      await new Promise<void>((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => r())));
+      return performance.now() - t;
+    });
+    assert.ok(ms < 20_000, `opened in ${ms} ms`);
+    assert.ok(redraw < 1000, `redrawn in ${redraw.toFixed(0)} ms`);
+    await shot('compare-20-runs');
   });
 
   const views: [string, string, string[]][] = [
