@@ -13,6 +13,7 @@ import { RunConnectionResolver } from './run/run.connection.resolver';
 import { RunResolver } from './run/run.resolver';
 import { StudyFindingsResolver } from './study/findings.resolver';
 import { StudyResolver } from './study/study.resolver';
+import { ViewerResolver } from './viewer/viewer.resolver';
 
 /**
  * type-graphql insists on a PubSub once any subscription exists, even though every Basin subscription brings its
@@ -45,6 +46,7 @@ export function basinSchema(): Promise<GraphQLSchema> {
       ModelResolver,
       CompareResolver,
       EventResolver,
+      ViewerResolver,
     ],
     validate: false,
     pubSub: noTopicPubSub,

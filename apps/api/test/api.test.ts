@@ -615,8 +615,14 @@ describe('mutations', () => {
   });
 
   test('a read-only token may query but not mutate (FORBIDDEN, 403)', async () => {
-    const q = await gql(app.url, '{ studies { id } }', {}, a.readToken);
+    const q = await gql(
+      app.url,
+      '{ studies { id } viewer { teamName scope authDisabled } }',
+      {},
+      a.readToken,
+    );
     assert.equal(q.errors, undefined);
+    assert.deepEqual(q.data!.viewer, { teamName: 'team-a', scope: 'read', authDisabled: false });
     const m = await gql(app.url, 'mutation { createStudy(input: { name: "ro" }) { id } }', {}, a.readToken);
     assert.equal(m.status, 403);
     assert.equal(code(m), 'FORBIDDEN');
