@@ -123,7 +123,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
   );
   const finish = async (runId: string, summary: Record<string, unknown>) => {
     await sql`update runs set status = 'SUCCEEDED', backend = 'wasm', summary = ${sql.json(summary as never)},
-      started_at = now() - interval '10 minutes', finished_at = now() where id = ${runId}`;
+      started_at = created_at, finished_at = now() where id = ${runId}`;
   };
   await ingestMetrics(sql, pretrainRunId, curve(150, 0.88, 0));
   const pretrainCheckpoints: string[] = [];

@@ -422,6 +422,16 @@ describe('the dashboard in Chromium', {
     await shot('launch-analysis');
   });
 
+  test('a missing run or analysis says so, with a way to retry', async () => {
+    for (const path of ['/runs/999999', '/analyses/999999', '/studies/999999', '/checkpoints/999999']) {
+      await open(path);
+      const alert = await text('.state.error[role="alert"]');
+      assert.match(alert, /Something went wrong\. .*999999/, `${path}: ${alert}`);
+      assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1, path);
+    }
+    await shot('not-found');
+  });
+
   test('every page keeps a readable layout on a laptop screen', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await open(`/studies/${s.studyId}`);

@@ -60,7 +60,12 @@ export function Heatmap(props: HeatmapProps) {
     const top = Math.ceil(Math.max(40, ...cols.map((c) => ctx.measureText(c).width * 0.75))) + 20;
     const legend =
       `${rowLabel ? `rows: ${rowLabel}` : ''}${colLabel ? `   columns: ${colLabel}` : ''}   colour: ${format(min)} → ${format(max)}`.trim();
-    const w = Math.max(left + cols.length * cell + 8, Math.ceil(ctx.measureText(legend).width) + 24);
+    // column labels are drawn at 45°: the last one reaches right of the grid by about its width × cos 45°
+    const overhang = Math.ceil(ctx.measureText(cols.at(-1) ?? '').width * 0.75);
+    const w = Math.max(
+      left + cols.length * cell + overhang + 8,
+      Math.ceil(ctx.measureText(legend).width) + 24,
+    );
     const h = top + rows.length * cell + 28;
     canvas.width = w * dpr;
     canvas.height = h * dpr;

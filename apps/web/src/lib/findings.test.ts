@@ -20,9 +20,11 @@ const analysis = (id: string, kind: AnalysisSummary['kind'], result: AnalysisRes
 test('nothing measured: every finding says so and links to launching it', () => {
   const f = studyFindings('7', [], []);
   assert.equal(f.length, 8);
+  assert.equal(f.find((x) => x.id === 'cka')!.href, '/launch?study=7&tab=analysis');
+  assert.equal(f.find((x) => x.id === 'transfer')!.href, '/launch?study=7');
   for (const x of f) {
     assert.equal(x.answer, null);
-    assert.equal(x.href, '/launch?study=7');
+    assert.match(x.href!, /^\/launch\?study=7(&tab=(sweep|analysis))?$/);
     assert.ok(x.todo.length > 10);
   }
 });

@@ -269,5 +269,15 @@ export function studyFindings(
     href: link(sw),
     todo: 'Start a checkpoint sweep over the pretraining run’s checkpoints.',
   });
-  return out.map((f) => (f.answer === null ? { ...f, href: f.href ?? launch } : f));
+  const tab: Record<Finding['id'], string> = {
+    transfer: '',
+    'feature-reuse': '&tab=sweep',
+    checkpoint: '&tab=sweep',
+    mistakes: '&tab=analysis',
+    cka: '&tab=analysis',
+    distance: '&tab=analysis',
+    barrier: '&tab=analysis',
+    criticality: '&tab=analysis',
+  };
+  return out.map((f) => (f.answer === null ? { ...f, href: `${launch}${tab[f.id]}` } : f));
 }
