@@ -286,4 +286,55 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     );
     assert.ok(result.rows.every((r) => r.pretrainedAccuracy.n === 1 && r.relativeDrop.n === 1));
   });
+
+  it('fails a run whose runner died with no attempts left, and resumes one that has attempts', async () => {
+    // two runs claimed by a runner that died 10 s ago; only `alive`'s job has attempts left
+    const [dead, alive] = (await f.sql.begin(async (tx) => {
+      const t = tx as unknown as Sql;
+      const ids: string[] = [];
+      for (const attempts of [3, 1]) {
+        const [r] = await t<{ id: string }[]>`
+          insert into runs (team_id, kind, init, dataset_id, model_id, seed, hyperparameters, status, worker_id,
+            heartbeat_at, attempt)
+          values (${f.teamId}, 'PRETRAIN', 'RANDOM', ${f.datasetId}, ${f.modelId}, 1, ${t.json({ ...TINY, epochs: 1 })},
+            'RUNNING', 'gone/worker-0', now() - interval '10 seconds', 1)
+          returning id`;
+        await enqueueFlaggedJob(t, 'pretrain', { runId: r!.id }, jobFlags({ datasetIds: [f.datasetId] }));
+        await t`update graphile_worker._private_jobs set attempts = ${attempts} where key = ${`run:${r!.id}`}`;
+        ids.push(r!.id);
+      }
+      return ids;
+    })) as [string, string];
+    const r1 = await finished(f, dead, 30_000);
+    assert.equal(r1.status, 'FAILED');
+    assert.match(r1.error!, /runner stopped responding .* no attempts left/);
+    const r2 = await finished(f, alive, 30_000);
+    assert.equal(r2.status, 'SUCCEEDED', r2.error ?? '');
+    assert.equal(r2.attempt, 2);
+  });
+
+  it('hands a running job back when the runner stops, and another runner resumes it', async () => {
+    const runId = await queueRun(f, { hyperparameters: { ...TINY, epochs: 4 } });
+    await waitFor('the run to pass its first checkpoint', async () => {
+      const [c] = await f.sql<
+        { n: string }[]
+      >`select count(*) as n from checkpoints where run_id = ${runId} and step > 0`;
+      return Number(c!.n) > 0;
+    });
+    await runner.stop();
+    const r = await runStatus(f.sql, runId);
+    assert.equal(r.status, 'QUEUED');
+    const [job] = await f.sql<{ attempts: number; locked_by: string | null }[]>`
+      select attempts, locked_by from graphile_worker._private_jobs where key = ${`run:${runId}`}`;
+    assert.deepEqual(job, { attempts: 0, locked_by: null });
+    runner = await createRunner({ config: testConfig(f, 'runner-u'), sql: f.sql, log: testLog });
+    const done2 = await finished(f, runId);
+    assert.equal(done2.status, 'SUCCEEDED', done2.error ?? '');
+    assert.match(done2.worker_id!, /^runner-u\//);
+    const steps = (await rawMetric(f.sql, runId, 'train/batch_loss')).map((p) => p.step);
+    assert.deepEqual(
+      steps,
+      Array.from({ length: 32 }, (_, i) => i + 1),
+    );
+  });
 });

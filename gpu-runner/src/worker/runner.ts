@@ -5,14 +5,23 @@
  * `worker_id`, so a job whose runner died is resumed by another and never run twice at once.
  */
 import { join } from 'node:path';
-import { BlobStore, createEventBus, jobQueueOptions, type Sql } from '@basin/db';
+import {
+  BlobStore,
+  createEventBus,
+  enqueueFlaggedJob,
+  type JobPayload,
+  type JobTask,
+  jobQueueOptions,
+  type Sql,
+} from '@basin/db';
 import type { Logger } from '@basin/service';
 import { Logger as GraphileLogger, type JobHelpers, type Runner, run, type TaskList } from 'graphile-worker';
 import { initBackend } from '../backend/backend';
 import { analysisJob } from './analysis-job';
 import { forbiddenFlagsFn } from './capabilities';
 import type { RunnerConfig } from './config';
-import type { JobEnv, WorkerDeps } from './context';
+import { type JobEnv, ShutdownError, type WorkerDeps } from './context';
+import { failOrphans } from './orphans';
 import { reapDeadRunners } from './reaper';
 import { sweepJob } from './sweep-job';
 import { trainJob } from './train-job';
@@ -65,23 +74,33 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
   const active = new Set<string>();
 
   const handler =
-    (fn: (env: JobEnv, id: string) => Promise<void>, key: 'runId' | 'analysisId') =>
+    (task: JobTask, fn: (env: JobEnv, id: string) => Promise<void>, key: 'runId' | 'analysisId') =>
     async (payload: unknown, helpers: JobHelpers) => {
-      const worker = helpers.job.locked_by ?? 'unknown';
+      const { job } = helpers;
+      const worker = job.locked_by ?? 'unknown';
       const env: JobEnv = { ...deps, workerId: `${config.name}/${worker}`, shutdown: shutdown.signal };
       active.add(worker);
       try {
         await fn(env, payloadId(payload, key));
+      } catch (err) {
+        if (!(err instanceof ShutdownError)) throw err;
+        // hand the work to another runner at once: a fresh job under the same key (graphile-worker strips the
+        // key from this locked one), so a stop neither waits for a retry delay nor spends an attempt
+        await enqueueFlaggedJob(sql, task, payload as JobPayload, Object.keys(job.flags ?? {}), {
+          jobKey: job.key ?? undefined,
+          maxAttempts: job.max_attempts,
+        });
+        log.info(err.message);
       } finally {
         active.delete(worker);
       }
     };
   const taskList: TaskList = {
-    pretrain: handler(trainJob, 'runId'),
-    finetune: handler(trainJob, 'runId'),
-    analysis: handler(analysisJob, 'analysisId'),
-    block_shuffle_sweep: handler(sweepJob, 'analysisId'),
-    checkpoint_sweep: handler(sweepJob, 'analysisId'),
+    pretrain: handler('pretrain', trainJob, 'runId'),
+    finetune: handler('finetune', trainJob, 'runId'),
+    analysis: handler('analysis', analysisJob, 'analysisId'),
+    block_shuffle_sweep: handler('block_shuffle_sweep', sweepJob, 'analysisId'),
+    checkpoint_sweep: handler('checkpoint_sweep', sweepJob, 'analysisId'),
   };
 
   const runner: Runner = await run({
@@ -100,6 +119,8 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
       const freed = await reapDeadRunners(sql, config.staleMs, active);
       if (freed.length)
         log.warn(`freed the jobs of dead runner workers ${freed.join(', ')} (stale heartbeats)`);
+      const orphans = await failOrphans(sql, bus, config.staleMs);
+      if (orphans) log.warn(`failed ${orphans} run(s)/analyses whose runner died with no attempts left`);
     } catch (err) {
       log.warn(`looking for dead runners failed: ${(err as Error).message}`);
     }
