@@ -287,6 +287,40 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     assert.ok(result.rows.every((r) => r.pretrainedAccuracy.n === 1 && r.relativeDrop.n === 1));
   });
 
+  it('runs a checkpoint sweep: fine-tunes from each pretraining checkpoint and a random-init baseline', async () => {
+    const hp = { ...TINY, epochs: 1, checkpointEvery: 0 };
+    const [pre] = await f.sql<
+      { run_id: string }[]
+    >`select run_id from checkpoints where id = ${pretrainFinal}`;
+    const chosen = await f.sql<{ id: string }[]>`
+      select id from checkpoints where run_id = ${pre!.run_id} and step > 0 order by step`;
+    const [a] = await f.sql<{ id: string }[]>`
+      insert into analyses (team_id, kind, params) values (${f.teamId}, 'CHECKPOINT_SWEEP',
+        ${f.sql.json({ pretrainRunId: pre!.run_id, datasetId: f.datasetId, checkpointIds: chosen.map((c) => c.id), seeds: [1], includeRandomInit: true })})
+      returning id`;
+    for (const c of [...chosen.map((x) => x.id), null])
+      await f.sql`
+        insert into runs (team_id, kind, init, init_checkpoint_id, dataset_id, model_id, seed, hyperparameters, sweep_analysis_id)
+        values (${f.teamId}, 'FINETUNE', ${c ? 'PRETRAINED' : 'RANDOM'}, ${c}, ${f.datasetId}, ${f.modelId}, 1,
+          ${f.sql.json(hp)}, ${a!.id})`;
+    await enqueueFlaggedJob(f.sql, 'checkpoint_sweep', { analysisId: a!.id }, []);
+    const res = await analysed(f, a!.id, 120_000);
+    assert.equal(res.status, 'SUCCEEDED', res.error ?? '');
+    const result = res.result as {
+      points: { epoch: number; accuracy: { n: number }; runIds: string[] }[];
+      randomInit: { runIds: string[] } | null;
+    };
+    assert.deepEqual(
+      result.points.map((p) => p.epoch),
+      [1, 2],
+    );
+    assert.ok(result.points.every((p) => p.accuracy.n === 1 && p.runIds.length === 1));
+    assert.equal(result.randomInit?.runIds.length, 1);
+    assert.ok(
+      f.events.some((e) => e.type === 'analysis.progress' && e.analysisId === a!.id && e.progress === 1),
+    );
+  });
+
   it('fails a run whose runner died with no attempts left, and resumes one that has attempts', async () => {
     // two runs claimed by a runner that died 10 s ago; only `alive`'s job has attempts left
     const [dead, alive] = (await f.sql.begin(async (tx) => {
