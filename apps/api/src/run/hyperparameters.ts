@@ -26,7 +26,7 @@ export function toHyperparameters(input: HyperparametersInput | null | undefined
   const trainExamples = input?.trainExamples ?? null;
   if (trainExamples !== null) intIn(`${field}.trainExamples`, trainExamples, 1, 2 ** 31 - 1);
   const ms = input?.lrMilestones;
-  if (ms) ms.forEach((m, i) => intIn(`${field}.lrMilestones[${i}]`, m, 1, h.epochs));
+  for (const [i, m] of (ms ?? []).entries()) intIn(`${field}.lrMilestones[${i}]`, m, 1, h.epochs);
   if (input?.lrGamma != null) numberIn(`${field}.lrGamma`, input.lrGamma, 0, 1, true);
   if (input?.maxBatchesPerEpoch != null)
     intIn(`${field}.maxBatchesPerEpoch`, input.maxBatchesPerEpoch, 1, 2 ** 31 - 1);
