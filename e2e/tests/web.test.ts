@@ -432,18 +432,49 @@ describe('the dashboard in Chromium', {
     await shot('not-found');
   });
 
+  test('a failed run shows its error', async () => {
+    const gql = graphqlClient(api);
+    const { startFineTune } = await gql<{ startFineTune: { id: string } }>(
+      `mutation($i: StartFineTuneInput!) { startFineTune(input: $i) { id } }`,
+      {
+        i: { datasetId: s.mnistId, init: 'RANDOM', modelId: s.modelId, seed: 9, name: 'RI-T that diverged' },
+      },
+    );
+    await db.sql`update runs set status = 'FAILED', backend = 'wasm', error = 'loss became NaN at step 3 (learning rate too high?)',
+      started_at = created_at, finished_at = now() where id = ${startFineTune.id}`;
+    await open(`/runs/${startFineTune.id}`);
+    assert.match(await text('.state.error'), /The run failed: loss became NaN at step 3/);
+    assert.match(await text('main'), /This run logged no metrics\./);
+    assert.equal(await page.getByRole('button', { name: 'Cancel run' }).count(), 0, 'nothing to cancel');
+    await shot('run-failed');
+  });
+
   test('every page keeps a readable layout on a laptop screen', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
+    const pages = [
+      ['/', 'table'],
+      [`/studies/${s.studyId}`, '[data-finding="transfer"]'],
+      [`/studies/${s.studyId}/lineage`, 'svg.lineage'],
+      [`/runs/${s.ptRuns[0]}`, 'figure[data-chart="loss"] canvas'],
+      [`/compare?runs=${s.ptRuns.join(',')}&key=test/acc`, 'figure[data-chart="compare"] canvas'],
+      [`/analyses/${s.analyses.CKA}`, 'figure[data-figure="cka-table"] table'],
+      [`/analyses/${s.analyses.MODULE_CRITICALITY}`, 'figure[data-figure="criticality-heatmap"] canvas'],
+      [`/launch?study=${s.studyId}`, 'form'],
+    ] as const;
+    for (const [path, ready] of pages) {
+      await open(path);
+      await page.locator(ready).first().waitFor();
+      const overflow = await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
+        return g.document.documentElement.scrollWidth - g.innerWidth;
+      });
+      assert.ok(overflow <= 0, `${path}: no horizontal scrolling (${overflow}px too wide)`);
+    }
     await open(`/studies/${s.studyId}`);
     await page.locator('[data-finding="transfer"]').waitFor();
-    const overflow = await page.evaluate(() => {
-      const g = globalThis as unknown as {
-        document: { documentElement: { scrollWidth: number } };
-        innerWidth: number;
-      };
-      return g.document.documentElement.scrollWidth - g.innerWidth;
-    });
-    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
     await shot('study-laptop');
   });
 });
