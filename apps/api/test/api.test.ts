@@ -264,6 +264,12 @@ describe('queries', () => {
     assert.equal(band0.n, 2);
     assert.ok(Math.abs(band0.mean - (1.751 + 2.251) / 2) < 1e-9, String(band0.mean));
     assert.ok(Math.abs(band0.std - Math.SQRT1_2 * 0.5) < 1e-9, String(band0.std));
+    const tooMany = await as(a)(
+      'query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: 10000) { key } }',
+      { ids: Array.from({ length: 21 }, (_, i) => String(i + 1)) },
+    );
+    assert.equal(code(tooMany), 'BAD_USER_INPUT');
+    assert.match(tooMany.errors![0]!.message, /runs × buckets/);
     const none = await as(a)(
       'query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "no/such") { from series { buckets { last } } } }',
       { ids: [a.ptRunId] },

@@ -9,6 +9,8 @@ import { RunComparison } from './compare.type';
 
 /** Most runs one comparison may take. */
 const MAX_COMPARE_RUNS = 100;
+/** Most buckets (runs × buckets) one comparison may return. */
+const MAX_COMPARE_BUCKETS = 200_000;
 
 @Resolver(() => RunComparison)
 export class CompareResolver {
@@ -30,6 +32,13 @@ export class CompareResolver {
       throw badInput('runIds', runIds.length, `1 to ${MAX_COMPARE_RUNS} run ids`);
     }
     intIn('buckets', buckets, 1, 10_000);
+    if (runIds.length * buckets > MAX_COMPARE_BUCKETS) {
+      throw badInput(
+        'buckets',
+        buckets,
+        `at most ${Math.floor(MAX_COMPARE_BUCKETS / runIds.length)} for ${runIds.length} runs (runs × buckets ≤ ${MAX_COMPARE_BUCKETS})`,
+      );
+    }
     if (from !== null && from < 0) throw badInput('from', from, 'a step ≥ 0');
     if (from !== null && to !== null && to < from) throw badInput('to', to, `a step ≥ from (${from})`);
     const ids = [...new Set(runIds.map((id, i) => parseId(`runIds[${i}]`, id)))];
