@@ -299,10 +299,16 @@ export async function criticalityAnalysis(
   const sigmas = Array.isArray(p.sigmas) ? (p.sigmas as number[]) : undefined;
   const noiseSamples = num(p, 'noiseSamples', 10);
   const epsilon = num(p, 'epsilon', 0.01);
+  const names = Array.isArray(p.modules) ? (p.modules as string[]) : undefined;
+  for (const m of names ?? [])
+    if (!F.some((x) => x.name === m))
+      throw new JobInputError(
+        `params.modules names '${m}', which checkpoint ${final.ref.checkpointId} does not have`,
+      );
   const model = modelFromCheckpoint(final.loaded);
   try {
     const evaluator = weightEvaluator(model, data, signal);
-    const cells = (alphas?.length ?? 11) * (sigmas?.length ?? 11) * F.length;
+    const cells = (alphas?.length ?? 11) * (sigmas?.length ?? 11) * (names?.length ?? F.length);
     let done = 0;
     const crit = await moduleCriticality(I, F, evaluator, {
       alphas,
@@ -310,9 +316,10 @@ export async function criticalityAnalysis(
       noiseSamples,
       epsilon,
       signal,
+      modules: names,
       onCell: (m) => progress((++done / cells) * 0.95, `module ${m}`),
     });
-    const rewind = await rewindModules(I, F, evaluator, { signal });
+    const rewind = await rewindModules(I, F, evaluator, { signal, modules: names });
     const base = await evaluator(F);
     const modules: ModuleCriticality[] = crit.modules.map((m) => {
       const rw = rewind.modules.find((r) => r.name === m.name);
