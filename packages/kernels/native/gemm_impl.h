@@ -227,9 +227,21 @@ static void gemm(bool ta, bool tb, long m, long n, long k, T alpha, const T* a, 
     return;
   }
   constexpr long L = BASIN_VBYTES / sizeof(T);
-  const long kc = sizeof(T) == 4 ? BASIN_KC_F32 : BASIN_KC_F64;
-  const long mcw = sizeof(T) == 4 ? BASIN_MC_F32 : BASIN_MC_F64;
-  const long nc = sizeof(T) == 4 ? BASIN_NC_F32 : BASIN_NC_F64;
+  // Blocking tuned on the development machine; BASIN_KERNELS_BLOCKING="kc,mc,nc" overrides it (for tuning only).
+  static const long* tuned = [] {
+    static long v[3] = {0, 0, 0};
+    if (const char* s = std::getenv("BASIN_KERNELS_BLOCKING")) {
+      char* end = nullptr;
+      for (int i = 0; i < 3 && *s; ++i, s = end + (*end == ',')) {
+        v[i] = std::strtol(s, &end, 10);
+        if (end == s) break;
+      }
+    }
+    return v;
+  }();
+  const long kc = tuned[0] > 0 ? tuned[0] : sizeof(T) == 4 ? BASIN_KC_F32 : BASIN_KC_F64;
+  const long mcw = tuned[1] > 0 ? tuned[1] : sizeof(T) == 4 ? BASIN_MC_F32 : BASIN_MC_F64;
+  const long nc = tuned[2] > 0 ? tuned[2] : sizeof(T) == 4 ? BASIN_NC_F32 : BASIN_NC_F64;
   if (n <= L)
     gemm_blocked<T, BASIN_MR_NARROW, 1>(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upper, diag, kc,
                                         mcw / BASIN_MR_NARROW * BASIN_MR_NARROW, nc);

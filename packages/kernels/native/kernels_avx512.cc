@@ -3,10 +3,10 @@
 #define BASIN_VBYTES 64
 #define BASIN_MR 12
 #define BASIN_MR_NARROW 16
-#define BASIN_KC_F32 384
+#define BASIN_KC_F32 512
 #define BASIN_MC_F32 192
 #define BASIN_NC_F32 4096
-#define BASIN_KC_F64 256
+#define BASIN_KC_F64 512
 #define BASIN_MC_F64 144
 #define BASIN_NC_F64 2048
 #include "gemm_impl.h"
