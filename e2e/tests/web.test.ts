@@ -54,6 +54,8 @@ describe('the dashboard in Chromium', {
   let web = '';
   let api = '';
   let s: SeededStudy;
+  /** What the browser reported as errors (React hydration mismatches, uncaught exceptions). */
+  const consoleErrors: string[] = [];
 
   const shot = async (name: string, p: Page = page) => {
     await p.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
@@ -103,8 +105,18 @@ describe('the dashboard in Chromium', {
     await waitUntil(() => ok(`${web}/`), 240_000, `the dashboard answers on ${web}\n${basin.output()}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    context.on('page', (p) => watch(p));
     page = await context.newPage();
   });
+
+  const watch = (p: Page) => {
+    p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: ${e.message}`));
+    p.on('console', (m) => {
+      // a 404 from a missing id is the point of the error-state test, not a bug
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+        consoleErrors.push(`${p.url()}: ${m.text()}`);
+    });
+  };
 
   after(async () => {
     await browser?.close();
@@ -145,6 +157,8 @@ describe('the dashboard in Chromium', {
   });
 
   test('study page answers the paper’s questions with numbers that link to their details', async () => {
+    const html = await (await fetch(`${web}/studies/${s.studyId}`)).text();
+    assert.match(html, /P-T 96\.8% vs RI-T 90\.5%/, 'the findings come with the HTML (server-rendered)');
     await open(`/studies/${s.studyId}`);
     await page.getByRole('heading', { name: s.studyName }).waitFor();
     assert.match(
@@ -476,5 +490,9 @@ describe('the dashboard in Chromium', {
     await open(`/studies/${s.studyId}`);
     await page.locator('[data-finding="transfer"]').waitFor();
     await shot('study-laptop');
+  });
+
+  test('the browser reported no errors on any page (no hydration mismatch, no uncaught exception)', () => {
+    assert.deepEqual(consoleErrors, []);
   });
 });

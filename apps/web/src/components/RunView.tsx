@@ -143,7 +143,7 @@ export function RunView({ id }: { id: string }) {
           </p>
         </div>
         <div className="row">
-          {run.kind === 'FINETUNE' || run.checkpoints.length ? (
+          {keys.length ? (
             <Link className="button" href={`/compare?runs=${run.id}`}>
               Compare with others
             </Link>
@@ -261,7 +261,7 @@ export function RunView({ id }: { id: string }) {
 
       <h2 id="checkpoints">Checkpoints</h2>
       {run.checkpoints.length === 0 ? (
-        <Empty title="No checkpoints saved yet.">
+        <Empty title={active ? 'No checkpoints saved yet.' : 'No checkpoints.'}>
           {active
             ? 'The runner saves one every few epochs (hyperparameter checkpointEvery) and at the end.'
             : 'This run saved none.'}

@@ -9,7 +9,7 @@ import { STUDY } from '../lib/queries';
 import type { AnalysisResult, AnalysisSummary, RunRow } from '../lib/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
 
-interface StudyData {
+export interface StudyData {
   study: {
     id: string;
     name: string;
@@ -26,7 +26,11 @@ const STUDY_EVENTS = gql`
   subscription StudyEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type runId analysisId status } }
 `;
 
-export function StudyView({ id }: { id: string }) {
+/**
+ * A study at a glance. `initial` is what the server rendered (findings arrive with the HTML); the client query
+ * then keeps it fresh, and study events refetch it when a run or analysis changes status.
+ */
+export function StudyView({ id, initial }: { id: string; initial?: StudyData | null }) {
   const [res, refetch] = useQuery<StudyData>({ query: STUDY, variables: { id } });
   // a run or analysis changing status changes the findings: refetch then (progress events are left to run pages)
   useSubscription(
@@ -36,7 +40,7 @@ export function StudyView({ id }: { id: string }) {
       return ev;
     },
   );
-  const study = res.data?.study;
+  const study = res.data?.study ?? initial?.study;
   const runs = useMemo(() => study?.runs.edges.map((e) => e.node) ?? [], [study]);
   const findings = useMemo(() => (study ? studyFindings(study.id, runs, study.analyses) : []), [study, runs]);
 
