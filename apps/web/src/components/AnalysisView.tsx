@@ -6,15 +6,13 @@ import { useQuery } from 'urql';
 import { fmt, kindLabel, when } from '../lib/format';
 import { ANALYSIS } from '../lib/queries';
 import type { AnalysisDetail, AnalysisResult } from '../lib/types';
-import {
-  BarrierView,
-  BlockShuffleView,
-  CkaView,
-  CriticalityView,
-  DistanceView,
-  MistakesView,
-  SweepView,
-} from './AnalysisResults';
+import { BarrierView } from './analysis/BarrierView';
+import { BlockShuffleView } from './analysis/BlockShuffleView';
+import { CkaView } from './analysis/CkaView';
+import { CriticalityView } from './analysis/CriticalityView';
+import { DistanceView } from './analysis/DistanceView';
+import { MistakesView } from './analysis/MistakesView';
+import { SweepView } from './analysis/SweepView';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
 
 function Result({ r }: { r: AnalysisResult }) {
