@@ -12,6 +12,7 @@ import { loadInputs } from './analysis-inputs';
 import { describeError, type JobEnv, JobInputError, ShutdownError } from './context';
 import { startLease } from './lease';
 import { Throttle } from './progress';
+import { OrderedPublisher } from './publisher';
 import { claimAnalysis, finishAnalysis } from './status';
 
 /** Runs one `analysis` job. Never throws for the analysis's own failure (it FAILS instead). */
@@ -22,13 +23,12 @@ export async function analysisJob(env: JobEnv, analysisId: string): Promise<void
     return;
   }
   const lease = startLease(env, 'analyses', a.id);
+  const events = new OrderedPublisher(env.bus, env.log);
   const throttle = new Throttle<{ progress: number; message?: string; at: string }>(
     env.config.progressMs,
     (p) => {
       lease.setProgress(p.progress);
-      env.bus
-        .publish({ type: 'analysis.progress', analysisId: a.id, studyId: a.studyId, ...p })
-        .catch((err) => env.log.warn(`analysis.progress not published: ${(err as Error).message}`));
+      events.publish({ type: 'analysis.progress', analysisId: a.id, studyId: a.studyId, ...p });
     },
   );
   const progress: ProgressFn = (value, message) =>
@@ -58,11 +58,13 @@ export async function analysisJob(env: JobEnv, analysisId: string): Promise<void
         );
     }
     throttle.flush();
+    await events.idle();
     if (lease.stopReason) throw new Error(`stopped (${lease.stopReason})`);
     await finishAnalysis(env, a, 'SUCCEEDED', { result: jsonSafe(result) });
     env.log.info(`analysis ${a.id} (${a.kind}): SUCCEEDED`);
   } catch (err) {
     throttle.cancel();
+    await events.idle();
     if (lease.stopReason === 'lost') return;
     if (lease.stopReason === 'shutdown') {
       await finishAnalysis(env, a, 'QUEUED');

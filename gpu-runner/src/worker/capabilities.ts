@@ -38,7 +38,7 @@ export function forbiddenFlagsFn(sql: Sql, backend: string, log: Logger): () => 
   };
   return async () => {
     const rows = await sql<{ flag: string }[]>`
-      select distinct f.flag from graphile_worker._private_jobs j, jsonb_object_keys(j.flags) as f(flag)
+      select distinct f.flag from graphile_worker.jobs j, jsonb_object_keys(j.flags) as f(flag)
       where j.flags is not null and j.locked_at is null`;
     const out: string[] = [];
     for (const { flag } of rows) if (await judge(flag)) out.push(flag);

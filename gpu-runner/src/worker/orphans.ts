@@ -14,7 +14,7 @@ export async function failOrphans(sql: Sql, bus: EventBus, staleMs: number): Pro
     const rows = await sql<{ id: string; heartbeat_at: Date }[]>`
       select t.id, t.heartbeat_at from ${sql(table)} t
       where t.status = 'RUNNING' and t.heartbeat_at < now() - ${staleMs}::int * interval '1 millisecond'
-        and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${prefix} || t.id
+        and not exists (select 1 from graphile_worker.jobs j where j.key = ${prefix} || t.id
           and (j.attempts < j.max_attempts or j.locked_at is not null))`;
     for (const r of rows) {
       const error = `its runner stopped responding (last heartbeat ${r.heartbeat_at.toISOString()}) and its job has no attempts left`;

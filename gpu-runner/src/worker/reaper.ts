@@ -21,7 +21,7 @@ export async function reapDeadRunners(
   const ids = [...new Set(rows.map((r) => graphileWorkerId(r.worker_id)))].filter((id) => !own.has(id));
   if (ids.length === 0) return [];
   const locked = await sql<{ locked_by: string }[]>`
-    select distinct locked_by from graphile_worker._private_jobs where locked_by = any(${sql.array(ids)}::text[])`;
+    select distinct locked_by from graphile_worker.jobs where locked_by = any(${sql.array(ids)}::text[])`;
   if (locked.length === 0) return [];
   const dead = locked.map((r) => r.locked_by);
   await sql`select graphile_worker.force_unlock_workers(${sql.array(dead)}::text[])`;

@@ -102,6 +102,7 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
       ['RUNNING', 'SUCCEEDED'],
     );
     assert.equal(mine.filter((e) => e.type === 'checkpoint.saved').length, 3);
+    assert.equal(mine.at(-1)?.type, 'run.status', 'no progress event arrives after the final status');
     assert.ok(mine.filter((e) => e.type === 'run.progress').length >= 2);
   });
 

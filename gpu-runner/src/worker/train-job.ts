@@ -14,6 +14,7 @@ import { datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
 import { type Lease, startLease } from './lease';
 import { MetricBuffer } from './metrics-buffer';
 import { Throttle } from './progress';
+import { OrderedPublisher } from './publisher';
 import { type ClaimedRun, claimRun, finishRun } from './status';
 
 /** Training settings stored on a run (apps/api `toHyperparameters`, plus engine extras). */
@@ -87,14 +88,16 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     maxDelayMs: env.config.metricsFlushMs,
   });
   const workDir = join(env.config.basinHome, 'runner', `${env.config.name}-${process.pid}`, `run-${run.id}`);
+  const events = new OrderedPublisher(env.bus, env.log);
   const progress = new Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>(
     env.config.progressMs,
-    (p) => publishLater(env, { type: 'run.progress', runId: run.id, studyId: run.studyId, ...p }),
+    (p) => events.publish({ type: 'run.progress', runId: run.id, studyId: run.studyId, ...p }),
   );
   try {
-    const result = await train(env, run, lease, metrics, progress, workDir);
+    const result = await train(env, run, lease, metrics, progress, events, workDir);
     progress.flush();
     await metrics.flush();
+    await events.idle();
     if (result.status === 'aborted') throw abortError(lease);
     const summary = await runSummary(env.sql, run.id, result);
     if (!(await finishRun(env, run, 'SUCCEEDED', { summary })))
@@ -102,6 +105,7 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     else env.log.info(`run ${run.id}: SUCCEEDED (step ${result.step}, ${result.seconds.toFixed(1)} s)`);
   } catch (err) {
     progress.cancel();
+    await events.idle();
     const reason = lease.stopReason;
     if (reason === 'lost' || err instanceof LostLeaseError) {
       metrics.discard();
@@ -133,19 +137,13 @@ function abortError(lease: Lease): Error {
     : new Error(`aborted (${lease.stopReason})`);
 }
 
-/** Publishes without making training wait; a failed publish is logged, never fatal. */
-function publishLater(env: JobEnv, event: Parameters<JobEnv['bus']['publish']>[0]): void {
-  env.bus
-    .publish(event)
-    .catch((err) => env.log.warn(`event ${event.type} not published: ${(err as Error).message}`));
-}
-
 async function train(
   env: JobEnv,
   run: ClaimedRun,
   lease: Lease,
   metrics: MetricBuffer,
   progress: Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>,
+  events: OrderedPublisher,
   workDir: string,
 ): Promise<TrainResult> {
   const h = hyperparameters(run.hyperparameters);
@@ -241,7 +239,7 @@ async function train(
         ]);
         progress.flush();
         const finite = Object.fromEntries(Object.entries(e.metrics).filter(([, v]) => Number.isFinite(v)));
-        publishLater(env, {
+        events.publish({
           type: 'run.progress',
           runId: run.id,
           studyId: run.studyId,
