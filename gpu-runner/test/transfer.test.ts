@@ -44,15 +44,16 @@ describe('Fashion-MNIST → MNIST transfer', () => {
     pt.model.dispose();
 
     const ckpt = pt.result.checkpoints.at(-1)!.path;
-    // Fine-tuning uses a smaller learning rate than pretraining, as is usual.
-    const ft = { ...hp, lr: 0.01, epochs: 1, seed: 2 };
-    const ptRun = await finetune(mnist, { ...ft, init: { checkpoint: ckpt } });
+    // As in the paper, the target task gets a fresh head: digits are not Fashion-MNIST's classes, and a kept head
+    // would push wrong-class gradients into the pretrained features at the start.
+    const ft = { ...hp, lr: 0.03, epochs: 1, seed: 2 };
+    const ptRun = await finetune(mnist, { ...ft, init: { checkpoint: ckpt }, reinitHead: true });
     const riRun = await finetune(mnist, { ...ft, init: { random: tiny } });
     const accPT = ptRun.result.history[0]!.metrics['test/acc']!;
     const accRI = riRun.result.history[0]!.metrics['test/acc']!;
     t.diagnostic(`Fashion-MNIST ${fashionAcc.toFixed(3)}; MNIST after 1 epoch: P-T ${accPT}, RI-T ${accRI}`);
-    assert.equal(ptRun.headReinitialised, false); // both have 10 classes: the head is kept
-    assert.ok(accPT > accRI + 0.05, `P-T ${accPT} vs RI-T ${accRI} after one epoch on MNIST`);
+    assert.equal(ptRun.headReinitialised, true);
+    assert.ok(accPT > accRI + 0.1, `P-T ${accPT} vs RI-T ${accRI} after one epoch on MNIST`);
     ptRun.model.dispose();
     riRun.model.dispose();
   });

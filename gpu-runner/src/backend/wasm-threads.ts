@@ -12,8 +12,8 @@
  *    `require$$N` and `commonjsGlobal` names; the file defines them.
  * 3. The C++ side caps its thread pool at `emscripten_num_logical_cores() / 2` (`os.cpus().length / 2`, so 1 on
  *    a 2-vCPU machine); `os.cpus` reports `2 × threads` entries during initialisation.
- * Everything patched is restored before this returns. Call {@link shutdownWasm} (or `tf.removeBackend('wasm')`)
- * when done, or the worker threads keep the process alive.
+ * Everything patched is restored before this returns. The caller unreferences the pool's workers so that they do
+ * not keep the process alive (see `backend.ts`).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';

@@ -108,10 +108,18 @@ describe('checkpoints', () => {
     });
     assert.equal(same.headReinitialised, false);
     assert.deepEqual(same.model.flatten(), src.flatten());
+    const fresh = await finetune(stripesDataset({ classes: 5, trainSize: 16 }), {
+      init: { checkpoint: path },
+      epochs: 0,
+      reinitHead: true,
+    });
+    assert.equal(fresh.headReinitialised, true);
+    assert.deepEqual(fresh.model.flatten('layer3.0'), src.flatten('layer3.0'));
+    assert.ok(fresh.model.flatten('fc').every((v) => v === 0)); // Fixup's head starts at zero
     await assert.rejects(
       finetune(stripesDataset({ shape: [10, 10, 1] }), { init: { checkpoint: path }, epochs: 1 }),
       /takes 12×12×1 images but dataset stripes-4 has 10×10×1/,
     );
-    for (const m of [src, out.model, same.model]) m.dispose();
+    for (const m of [src, out.model, same.model, fresh.model]) m.dispose();
   });
 });

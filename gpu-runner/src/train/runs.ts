@@ -56,6 +56,11 @@ export type FinetuneInit =
 /** Options of {@link finetune}. */
 export interface FinetuneOptions extends TrainOptions {
   init: FinetuneInit;
+  /**
+   * Re-initialise the head `fc` even when the checkpoint has as many classes as the dataset (a new task whose
+   * labels mean something else, e.g. Fashion-MNIST → MNIST). Default false: only when the class counts differ.
+   */
+  reinitHead?: boolean;
   /** Seed of the random init (RI-T) or of the re-initialised head. Default: `seed`, else 0. */
   initSeed?: number;
 }
@@ -89,7 +94,7 @@ export async function finetune(dataset: Dataset, options: FinetuneOptions): Prom
         `${loaded.path}: the checkpoint's model takes ${s.inputShape.join('×')} images but dataset ${dataset.info.name} has ${dataset.info.shape.join('×')}`,
       );
     const spec: ModelSpec = { ...s, classes };
-    headReinitialised = s.classes !== classes;
+    headReinitialised = s.classes !== classes || (options.reinitHead ?? false);
     model = ResNet.create(spec, { seed: initSeed });
     try {
       applyCheckpoint(model, loaded.checkpoint, {
