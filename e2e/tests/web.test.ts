@@ -428,6 +428,23 @@ describe('the dashboard in Chromium', {
     await page.getByRole('heading', { name: 'P-T blocks 7' }).waitFor();
     assert.match(await text('p.sub'), /P-T fine-tune · queued/);
 
+    // a block-shuffle sweep: 8 does not divide 28, which only the API knows
+    await open(`/launch?study=${s.studyId}&tab=sweep`);
+    await page.locator('#pretrainCheckpointId').selectOption(s.pretrainCheckpoints[2]!);
+    await page.locator('#datasetId').selectOption(s.mnistId);
+    await page.getByLabel('Block sizes').fill('4, 7x');
+    await page.getByRole('button', { name: 'Start sweep' }).click();
+    assert.match(await text('#blockSizes-err'), /Block sizes: whole numbers/);
+    await page.getByLabel('Block sizes').fill('4, 8');
+    await page.getByLabel('Seeds').fill('0');
+    await page.getByRole('button', { name: 'Start sweep' }).click();
+    assert.match(await text('#blockSizes-err'), /block size dividing MNIST \(small\)'s 28×28 images, got 8/);
+    await page.getByLabel('Block sizes').fill('4, 7');
+    await page.getByRole('button', { name: 'Start sweep' }).click();
+    await page.waitForURL(/\/analyses\/\d+$/);
+    await page.getByRole('heading', { level: 1, name: /^Block shuffle/ }).waitFor();
+    assert.match(await text('main'), /Waiting for a runner\./);
+
     await open(`/launch?study=${s.studyId}&tab=analysis`);
     await page.getByRole('tab', { name: 'Analysis' }).waitFor();
     assert.equal(await page.getByRole('tab', { name: 'Analysis' }).getAttribute('aria-selected'), 'true');
