@@ -75,7 +75,6 @@ export const start: Command = {
         // progress bars redraw in place on a terminal: service chatter would tear them
         BASIN_LOG_LEVEL:
           env.BASIN_LOG_LEVEL ?? (plan && (io.stdout as { isTTY?: boolean }).isTTY ? 'warn' : 'info'),
-        BASIN_DEFAULT_STUDY: values['no-study'] ? '0' : (env.BASIN_DEFAULT_STUDY ?? '1'),
       },
       out: io.stdout,
     });
