@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { Providers } from '../components/Providers';
-import { apiUrl } from '../lib/api-url';
+import { publicApiUrl } from '../lib/api-url';
 
 export const metadata: Metadata = {
   title: { default: 'Basin', template: '%s · Basin' },
@@ -15,7 +15,7 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // read the API address per request, so one build serves any deployment
   await connection();
-  const url = apiUrl();
+  const url = publicApiUrl();
   return (
     <html lang="en">
       <body>
