@@ -1,6 +1,7 @@
 #include "ops.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -73,21 +74,23 @@ void gemm_parallel(bool ta, bool tb, long m, long n, long k, T alpha, const T* a
     fn(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, upper, 0);
     return;
   }
-  const int nt = p.size();
   const bool byCols = n >= m;
   const long len = byCols ? n : m;
   const long align = 32;
-  // Split points; for the upper triangle of a square product, equal areas of the triangle (columns ∝ √t).
-  std::vector<long> cut(nt + 1, 0);
-  for (int t = 1; t < nt; ++t) {
-    double frac = static_cast<double>(t) / nt;
+  // Parts handed out dynamically: 4 per thread (at least 256 columns or rows each, when there are that many); for
+  // the upper triangle of a square product, parts of equal triangle area (columns ∝ √t).
+  const long parts = std::max<long>(1, std::min<long>(4L * p.size(), len / 256));
+  std::vector<long> cut(parts + 1, 0);
+  for (long t = 1; t < parts; ++t) {
+    double frac = static_cast<double>(t) / parts;
     if (upper) frac = byCols ? std::sqrt(frac) : 1.0 - std::sqrt(1.0 - frac);
     long v = static_cast<long>(frac * len + 0.5) / align * align;
     cut[t] = std::min(len, std::max(cut[t - 1], v));
   }
-  cut[nt] = len;
-  p.run([&](int t, int count) {
-    for (int s = t; s < nt; s += count) {
+  cut[parts] = len;
+  std::atomic<long> next{0};
+  p.run([&](int, int) {
+    for (long s; (s = next.fetch_add(1, std::memory_order_relaxed)) < parts;) {
       const long lo = cut[s], hi = cut[s + 1];
       if (hi <= lo) continue;
       if (byCols)
@@ -181,17 +184,17 @@ struct ColBuf {
 };
 static thread_local ColBuf t_col;
 
-// Runs body(n0, cnt) over chunks of images, the images split evenly between the pool's threads.
+// Runs body(chunk index, n0, cnt) over chunks of images, handed out to the pool's threads dynamically.
 template <typename F>
 static void over_images(const ConvGeom& g, F body) {
   const long chunk = chunk_images(g);
   const long chunks = (g.n + chunk - 1) / chunk;
   const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * g.cin * g.cout;
-  auto work = [&](int t, int count) {
-    const long c0 = chunks * t / count, c1 = chunks * (t + 1) / count;
-    for (long c = c0; c < c1; ++c) {
+  std::atomic<long> next{0};
+  auto work = [&](int, int) {
+    for (long c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
       const long n0 = c * chunk;
-      body(t, n0, std::min(chunk, g.n - n0));
+      body(c, n0, std::min(chunk, g.n - n0));
     }
   };
   if (flops < 2e6 || chunks < 2)
@@ -205,7 +208,7 @@ void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y)
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
   const long chunk = chunk_images(g);
-  over_images(g, [&](int, long n0, long cnt) {
+  over_images(g, [&](long, long n0, long cnt) {
     const long rows = cnt * g.oh * g.ow;
     const float* a;
     if (pw) {
@@ -239,7 +242,7 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* f, f
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
   const long chunk = chunk_images(g);
-  over_images(g, [&](int, long n0, long cnt) {
+  over_images(g, [&](long, long n0, long cnt) {
     const long rows = cnt * g.oh * g.ow;
     const float* dyc = dy + n0 * g.oh * g.ow * g.cout;
     if (pw) {
@@ -258,10 +261,12 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, 
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
   const long chunk = chunk_images(g);
-  const int nt = pool().size();
-  std::vector<std::vector<float>> partial(nt);
-  std::vector<char> used(nt, 0);
-  over_images(g, [&](int t, long n0, long cnt) {
+  // One partial sum per chunk (chunk 0 writes df), added in chunk order: the result does not depend on which
+  // thread ran which chunk.
+  const long chunks = (g.n + chunk - 1) / chunk;
+  const size_t kn = static_cast<size_t>(K * g.cout);
+  std::vector<float> partial(kn * static_cast<size_t>(chunks > 1 ? chunks - 1 : 0));
+  over_images(g, [&](long t, long n0, long cnt) {
     const long rows = cnt * g.oh * g.ow;
     const float* a;
     if (pw) {
@@ -271,21 +276,13 @@ void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, 
       im2col(g, x, n0, cnt, col);
       a = col;
     }
-    float* out = df;
-    if (t > 0) {
-      if (partial[t].empty()) partial[t].assign(static_cast<size_t>(K * g.cout), 0.f);
-      out = partial[t].data();
-    }
-    const float beta = used[t] ? 1.f : 0.f;
-    fn(true, false, K, g.cout, rows, 1.f, a, K, dy + n0 * g.oh * g.ow * g.cout, g.cout, beta, out, g.cout, false, 0);
-    used[t] = 1;
+    float* out = t == 0 ? df : partial.data() + (t - 1) * kn;
+    fn(true, false, K, g.cout, rows, 1.f, a, K, dy + n0 * g.oh * g.ow * g.cout, g.cout, 0.f, out, g.cout, false, 0);
   });
-  if (!used[0]) std::memset(df, 0, sizeof(float) * K * g.cout);
-  for (int t = 1; t < nt; ++t)
-    if (used[t]) {
-      const float* p = partial[t].data();
-      for (long i = 0; i < K * g.cout; ++i) df[i] += p[i];
-    }
+  for (long t = 1; t < chunks; ++t) {
+    const float* p = partial.data() + (t - 1) * kn;
+    for (size_t i = 0; i < kn; ++i) df[i] += p[i];
+  }
 }
 
 }  // namespace basin

@@ -23,7 +23,7 @@ void Pool::worker(int id) {
   unsigned seen = 0;
   for (;;) {
     unsigned g = gen_.load(std::memory_order_acquire);
-    for (int spin = 0; g == seen && spin < 4000; ++spin) {
+    for (int spin = 0; g == seen && spin < 1000; ++spin) {
       BASIN_PAUSE();
       g = gen_.load(std::memory_order_acquire);
     }
@@ -34,7 +34,10 @@ void Pool::worker(int id) {
     }
     seen = g;
     (*job_)(id, n_);
-    pending_.fetch_sub(1, std::memory_order_acq_rel);
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lk(done_m_);
+      done_cv_.notify_one();
+    }
   }
 }
 
@@ -52,7 +55,11 @@ void Pool::run(const std::function<void(int, int)>& f) {
   }
   cv_.notify_all();
   f(0, n_);
-  while (pending_.load(std::memory_order_acquire) != 0) BASIN_PAUSE();
+  for (int spin = 0; spin < 1000 && pending_.load(std::memory_order_acquire) != 0; ++spin) BASIN_PAUSE();
+  if (pending_.load(std::memory_order_acquire) != 0) {
+    std::unique_lock<std::mutex> lk(done_m_);
+    done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
 }
 
 static int default_threads() {

@@ -1,5 +1,7 @@
 // A persistent pool of worker threads: run(f) calls f(0..n-1) with the caller as thread 0 and returns when all
-// are done. Workers sleep on a condition variable between jobs. Calls from a second JS thread while a job runs
+// are done. Workers and the caller spin only briefly (~20 µs) before sleeping on a condition variable, so an
+// oversubscribed machine (other processes, wasm worker threads) is not made worse by busy-waiting; callers hand out
+// work dynamically (an atomic counter), so a thread that is descheduled delays nobody. Calls from a second JS thread while a job runs
 // (worker_threads) execute serially on their own thread rather than wait.
 #pragma once
 #include <atomic>
@@ -26,6 +28,8 @@ class Pool {
   std::atomic<int> pending_{0};
   std::mutex m_;
   std::condition_variable cv_;
+  std::mutex done_m_;
+  std::condition_variable done_cv_;
   std::mutex busy_;
 };
 
