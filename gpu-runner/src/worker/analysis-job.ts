@@ -9,7 +9,14 @@ import {
   type ProgressFn,
 } from './analyses';
 import { loadInputs } from './analysis-inputs';
-import { describeError, type JobEnv, JobInputError, ShutdownError } from './context';
+import {
+  describeError,
+  HandBackError,
+  type JobEnv,
+  JobInputError,
+  ShutdownError,
+  shouldHandBack,
+} from './context';
 import { startLease } from './lease';
 import { Throttle } from './progress';
 import { OrderedPublisher } from './publisher';
@@ -69,6 +76,12 @@ export async function analysisJob(env: JobEnv, analysisId: string): Promise<void
     if (lease.stopReason === 'shutdown') {
       await finishAnalysis(env, a, 'QUEUED');
       throw new ShutdownError(`runner ${env.config.name} stopped during analysis ${a.id}`);
+    }
+    if (shouldHandBack(env, err)) {
+      await finishAnalysis(env, a, 'QUEUED');
+      throw new HandBackError(
+        `analysis ${a.id}: ${(err as Error).message}; handed back for a runner that has it`,
+      );
     }
     const message = describeError(err);
     env.log.error(`analysis ${a.id} (${a.kind}): FAILED: ${message}`);

@@ -15,7 +15,11 @@ const VERDICT_TTL_MS = 30_000;
  *   is allowed, so the job runs and fails with a clear error instead of waiting forever.
  * - any other flag: forbidden (a capability this runner does not know it has).
  */
-export function forbiddenFlagsFn(sql: Sql, backend: string, log: Logger): () => Promise<string[]> {
+export function forbiddenFlagsFn(
+  sql: Sql,
+  backend: string,
+  log: Logger,
+): { forbiddenFlags: () => Promise<string[]>; forbid(flag: string): void } {
   const verdicts = new Map<string, { forbidden: boolean; at: number }>();
   const judge = async (flag: string): Promise<boolean> => {
     const hit = verdicts.get(flag);
@@ -36,12 +40,16 @@ export function forbiddenFlagsFn(sql: Sql, backend: string, log: Logger): () => 
     verdicts.set(flag, { forbidden, at: performance.now() });
     return forbidden;
   };
-  return async () => {
+  const forbiddenFlags = async () => {
     const rows = await sql<{ flag: string }[]>`
       select distinct f.flag from graphile_worker.jobs j, jsonb_object_keys(j.flags) as f(flag)
       where j.flags is not null and j.locked_at is null`;
     const out: string[] = [];
     for (const { flag } of rows) if (await judge(flag)) out.push(flag);
     return out;
+  };
+  return {
+    forbiddenFlags,
+    forbid: (flag) => verdicts.set(flag, { forbidden: true, at: performance.now() }),
   };
 }

@@ -19,6 +19,10 @@ export interface JobEnv extends WorkerDeps {
   workerId: string;
   /** Aborted when the runner shuts down. */
   shutdown: AbortSignal;
+  /** The graphile-worker flags of the job being run (see `jobFlags` in @basin/db). */
+  jobFlags: readonly string[];
+  /** Stops this runner claiming jobs with `flag` (it found it cannot serve them after all). */
+  forbid(flag: string): void;
 }
 
 /** The graphile-worker worker id inside a `worker_id` value (see {@link JobEnv.workerId}). */
@@ -37,15 +41,51 @@ export class LostLeaseError extends Error {
   override name = 'LostLeaseError';
 }
 
-/** Thrown inside a job when the runner is shutting down: the job goes back to the queue. */
-export class ShutdownError extends Error {
+/** Thrown by a handler that put its row back to QUEUED: the job is re-enqueued at once for another runner. */
+export class HandBackError extends Error {
+  override name = 'HandBackError';
+}
+
+/** The runner is shutting down: the job goes back to the queue. */
+export class ShutdownError extends HandBackError {
   override name = 'ShutdownError';
+}
+
+/** A dataset this machine lacks, for a job whose flags promised a runner that has it (a claim raced a new flag). */
+export class DatasetUnavailableError extends JobInputError {
+  override name = 'DatasetUnavailableError';
+  constructor(
+    message: string,
+    readonly datasetId: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * When `err` is a {@link DatasetUnavailableError} for a dataset the job was flagged with, forbids the flag on this
+ * runner and returns true: the caller hands the job back instead of failing it, so a runner that has the dataset
+ * runs it. Without the flag (the job promised nothing) the job fails with the error.
+ */
+export function shouldHandBack(env: JobEnv, err: unknown): boolean {
+  if (!(err instanceof DatasetUnavailableError)) return false;
+  const flag = `dataset:${err.datasetId}`;
+  if (!env.jobFlags.includes(flag)) return false;
+  env.forbid(flag);
+  return true;
 }
 
 /** One line for a failure stored on a run or analysis: the message, prefixed by its kind when unexpected. */
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const known = ['JobInputError', 'Error', 'AnalysisInputError', 'CheckpointError', 'SafetensorsError'];
+  const known = [
+    'JobInputError',
+    'DatasetUnavailableError',
+    'Error',
+    'AnalysisInputError',
+    'CheckpointError',
+    'SafetensorsError',
+  ];
   const msg = known.includes(err.name) ? err.message : `${err.name}: ${err.message}`;
   return msg.length > 2000 ? `${msg.slice(0, 2000)}…` : msg;
 }

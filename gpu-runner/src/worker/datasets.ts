@@ -1,7 +1,7 @@
 import type { Sql } from '@basin/db';
 import { type DatasetSpec, datasetUnavailableReason, openDataset } from '../data/registry';
 import type { Dataset } from '../data/types';
-import { JobInputError } from './context';
+import { DatasetUnavailableError, JobInputError } from './context';
 
 /** The `datasets` row fields a runner needs. */
 export interface DatasetRecord {
@@ -65,8 +65,9 @@ export function datasetSpec(
 export async function openJobDataset(d: DatasetRecord, spec: DatasetSpec, runner: string): Promise<Dataset> {
   const missing = await datasetUnavailableReason(spec);
   if (missing)
-    throw new JobInputError(
+    throw new DatasetUnavailableError(
       `dataset ${d.id} '${d.name}' (${d.kind}) is not available on runner ${runner}: ${missing}`,
+      d.id,
     );
   try {
     return await openDataset(spec);

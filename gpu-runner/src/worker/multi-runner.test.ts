@@ -34,7 +34,10 @@ describe('three runner processes', { timeout: 300_000 }, () => {
     const analysisIds: string[] = [];
     for (let i = 0; i < 12; i++)
       analysisIds.push(await queueAnalysis(f, 'PARAM_DISTANCE', [ckpts[i % 4]!, ckpts[(i + 1) % 4]!]));
-    for (let i = 1; i <= 3; i++) runners.push(spawnRunner(f, `runner-${i}`));
+    // this test is not about dead runners: a generous stale limit keeps a starved but live runner (2 shared cores,
+    // three runners) from being taken for dead, which would (correctly) move its job and count a second claim
+    for (let i = 1; i <= 3; i++)
+      runners.push(spawnRunner(f, `runner-${i}`, { BASIN_RUNNER_STALE_MS: '20000' }));
 
     await waitFor(
       'every job to finish',

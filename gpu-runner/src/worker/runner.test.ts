@@ -6,6 +6,7 @@ import { createRunner, type RunningRunner } from './runner';
 import {
   analysisStatus,
   type Fixture,
+  importCheckpoint,
   openFixture,
   queueAnalysis,
   queueRun,
@@ -239,6 +240,21 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
         (e) =>
           e.type === 'run.status' && e.runId === nan && e.status === 'FAILED' && /loss/.test(e.error ?? ''),
       ),
+    );
+
+    const wide = await importCheckpoint(f, 3, 10, [16, 16, 3]);
+    const badShape = await queueRun(f, { kind: 'FINETUNE', init: 'PRETRAINED', initCheckpointId: wide });
+    const r4 = await finished(f, badShape);
+    assert.equal(r4.status, 'FAILED');
+    assert.match(
+      r4.error!,
+      /^init checkpoint \d+ takes 16×16×3 images but dataset \d+ 'photo-8px' has 8×8×3 \(incompatible shapes\)$/,
+    );
+    const fiveClasses = await importCheckpoint(f, 4, 5);
+    const b = await queueAnalysis(f, 'BARRIER', [finals.pt1!, fiveClasses], { datasetId: f.datasetId });
+    assert.match(
+      (await analysed(f, b)).error!,
+      /outputs 5 classes but the dataset has 10 \(incompatible shapes\)/,
     );
 
     const a = await queueAnalysis(f, 'BARRIER', [finals.pt1!, noBlob!.id]);

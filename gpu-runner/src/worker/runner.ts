@@ -20,7 +20,7 @@ import { initBackend } from '../backend/backend';
 import { analysisJob } from './analysis-job';
 import { forbiddenFlagsFn } from './capabilities';
 import type { RunnerConfig } from './config';
-import { type JobEnv, ShutdownError, type WorkerDeps } from './context';
+import { HandBackError, type JobEnv, type WorkerDeps } from './context';
 import { failOrphans } from './orphans';
 import { reapDeadRunners } from './reaper';
 import { sweepJob } from './sweep-job';
@@ -71,6 +71,7 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
     backend,
   };
   const shutdown = new AbortController();
+  const capabilities = forbiddenFlagsFn(sql, backend, log);
   const active = new Set<string>();
 
   const handler =
@@ -78,14 +79,21 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
     async (payload: unknown, helpers: JobHelpers) => {
       const { job } = helpers;
       const worker = job.locked_by ?? 'unknown';
-      const env: JobEnv = { ...deps, workerId: `${config.name}/${worker}`, shutdown: shutdown.signal };
+      const env: JobEnv = {
+        ...deps,
+        workerId: `${config.name}/${worker}`,
+        shutdown: shutdown.signal,
+        jobFlags: Object.keys(job.flags ?? {}),
+        forbid: capabilities.forbid,
+      };
       active.add(worker);
       try {
         await fn(env, payloadId(payload, key));
       } catch (err) {
-        if (!(err instanceof ShutdownError)) throw err;
+        if (!(err instanceof HandBackError)) throw err;
         // hand the work to another runner at once: a fresh job under the same key (graphile-worker strips the
-        // key from this locked one), so a stop neither waits for a retry delay nor spends an attempt
+        // key from this locked one), so a stop or a dataset missing here neither waits for a retry delay nor
+        // spends an attempt
         await enqueueFlaggedJob(sql, task, payload as JobPayload, Object.keys(job.flags ?? {}), {
           jobKey: job.key ?? undefined,
           maxAttempts: job.max_attempts,
@@ -110,7 +118,7 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
     pollInterval: config.pollMs,
     noHandleSignals: true,
     taskList,
-    forbiddenFlags: forbiddenFlagsFn(sql, backend, log),
+    forbiddenFlags: capabilities.forbiddenFlags,
     logger: graphileLogger(log),
   });
 

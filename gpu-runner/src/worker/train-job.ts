@@ -5,11 +5,20 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCheckpoint, rawMetric, type Sql, truncateMetricsAfter } from '@basin/db';
+import { loadCheckpoint } from '../checkpoint/checkpoint';
 import { momentumPath } from '../checkpoint/resume';
 import { finetune, pretrain, resumeRun } from '../train/runs';
 import type { CheckpointEvent, TrainOptions, TrainResult } from '../train/trainer';
 import { checkpointFile, copyBlob, latestCheckpointOfRun, loadCheckpointRecords } from './checkpoints';
-import { describeError, type JobEnv, JobInputError, LostLeaseError, ShutdownError } from './context';
+import {
+  describeError,
+  HandBackError,
+  type JobEnv,
+  JobInputError,
+  LostLeaseError,
+  ShutdownError,
+  shouldHandBack,
+} from './context';
 import { datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
 import { type Lease, startLease } from './lease';
 import { MetricBuffer } from './metrics-buffer';
@@ -121,6 +130,12 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     if (reason === 'shutdown' || err instanceof ShutdownError) {
       await finishRun(env, run, 'QUEUED');
       throw new ShutdownError(`runner ${env.config.name} stopped during run ${run.id}; it will resume`);
+    }
+    if (shouldHandBack(env, err)) {
+      await finishRun(env, run, 'QUEUED');
+      throw new HandBackError(
+        `run ${run.id}: ${(err as Error).message}; handed back for a runner that has it`,
+      );
     }
     const message = describeError(err);
     env.log.error(`run ${run.id}: FAILED: ${message}`);
@@ -288,7 +303,13 @@ async function train(
     if (!run.initCheckpointId)
       throw new JobInputError(`run ${run.id} is PRETRAINED but has no init checkpoint`);
     const [c] = await loadCheckpointRecords(env.sql, run.teamId, [run.initCheckpointId], 'init checkpoint');
-    init = { checkpoint: await checkpointFile(env.blobs, c!) };
+    const loaded = await loadCheckpoint(await checkpointFile(env.blobs, c!));
+    const shape = loaded.spec.inputShape;
+    if (shape.some((d, i) => d !== dataset.info.shape[i]))
+      throw new JobInputError(
+        `init checkpoint ${c!.id} takes ${shape.join('×')} images but dataset ${record.id} '${record.name}' has ${dataset.info.shape.join('×')} (incompatible shapes)`,
+      );
+    init = { checkpoint: loaded };
   } else {
     init = { random: { depth: m.depth, width: m.width, norm } };
   }

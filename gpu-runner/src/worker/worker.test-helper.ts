@@ -135,9 +135,14 @@ export async function queueAnalysis(
 }
 
 /** Stores a randomly initialised ResNet-8 w4 as an imported checkpoint (no run); returns its id. */
-export async function importCheckpoint(f: Fixture, seed: number, classes = 10): Promise<string> {
+export async function importCheckpoint(
+  f: Fixture,
+  seed: number,
+  classes = 10,
+  shape: [number, number, number] = SHAPE,
+): Promise<string> {
   if (!backendInfo()) await initBackend({ backend: 'cpu' }); // weights are drawn in JS: any backend gives the same
-  const model = ResNet.create(resnetSpec(SHAPE, classes, { depth: 8, width: 4 }), { seed });
+  const model = ResNet.create(resnetSpec(shape, classes, { depth: 8, width: 4 }), { seed });
   try {
     const { hash, size } = await f.blobs.put(encodeModelCheckpoint(model));
     const [c] = await f.sql<{ id: string }[]>`
