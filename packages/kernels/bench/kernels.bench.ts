@@ -170,22 +170,42 @@ function trainOnce(side: number, channels: number, kernels: boolean): TrainOut {
     throw new Error(`training child failed: ${r.stderr.trim().split('\n').pop()}`);
   return JSON.parse(line) as TrainOut;
 }
-const trainRows: { name: string; native: Spread; wasm: Spread; speedup: number; nativeKernels: boolean }[] =
-  [];
+const trainRows: {
+  name: string;
+  native: Spread;
+  wasm: Spread;
+  speedup: number;
+  nativeCpuPerStep: number;
+  wasmCpuPerStep: number;
+  nativeKernels: boolean;
+}[] = [];
 for (const c of TRAIN_CASES) {
   const nat: number[] = [];
   const wasm: number[] = [];
+  const natCpu: number[] = [];
+  const wasmCpu: number[] = [];
   let used = false;
   for (let r = 0; r < rounds; r++) {
     say(`training ${c.name} round ${r + 1}/${rounds} …`);
     const a = trainOnce(c.side, c.channels, true);
     used = a.customKernels.some((k) => k.startsWith('native:'));
     nat.push(a.imagesPerSec);
-    wasm.push(trainOnce(c.side, c.channels, false).imagesPerSec);
+    natCpu.push(a.cpuSecondsPerStep);
+    const b = trainOnce(c.side, c.channels, false);
+    wasm.push(b.imagesPerSec);
+    wasmCpu.push(b.cpuSecondsPerStep);
   }
   const n = spread(nat, true);
   const w = spread(wasm, true);
-  trainRows.push({ name: c.name, native: n, wasm: w, speedup: n.best / w.best, nativeKernels: used });
+  trainRows.push({
+    name: c.name,
+    native: n,
+    wasm: w,
+    speedup: n.best / w.best,
+    nativeCpuPerStep: Math.min(...natCpu),
+    wasmCpuPerStep: Math.min(...wasmCpu),
+    nativeKernels: used,
+  });
 }
 
 // ---- 3. CKA --------------------------------------------------------------------------------------------------
@@ -283,7 +303,7 @@ if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 else {
   const out = (s = '') => process.stdout.write(`${s}\n`);
   out(
-    `\n${summary.machine}, node ${process.version}; native ${kinfo.impl} ${kinfo.isa ?? ''} ×${kinfo.threads} threads; NumPy ${numpyVersion ?? 'n/a'}`,
+    `\n${summary.machine}, node ${process.version}; kernels: ${kinfo.impl}${kinfo.isa ? ` ${kinfo.isa}` : ''} × ${kinfo.threads} threads; NumPy ${numpyVersion ?? 'n/a'}`,
   );
   out(`best of ${rounds} rounds (min–max in brackets)\n`);
   out('GEMM (C = A·B, n×n)      native GFLOP/s           NumPy GFLOP/s            native/NumPy');
@@ -291,10 +311,12 @@ else {
     out(
       `${`${r.dtype} ${r.n}`.padEnd(24)} ${fmt(r.native).padEnd(24)} ${(r.numpy ? fmt(r.numpy) : '-').padEnd(24)} ${r.numpy ? `${((100 * r.native.best) / r.numpy.best).toFixed(0)}%` : '-'}`,
     );
-  out('\ntraining (wasm backend, batch 64)   with native kernels img/s   without (wasm) img/s   speed-up');
+  out(
+    '\ntraining (wasm backend, batch 64)   with native kernels img/s   without (wasm) img/s   speed-up   CPU s/step native / wasm',
+  );
   for (const r of trainRows)
     out(
-      `${r.name.padEnd(35)} ${fmt(r.native).padEnd(27)} ${fmt(r.wasm).padEnd(22)} ${r.speedup.toFixed(1)}×${r.nativeKernels ? '' : ' (native kernels NOT in use)'}`,
+      `${r.name.padEnd(35)} ${fmt(r.native).padEnd(27)} ${fmt(r.wasm).padEnd(22)} ${`${r.speedup.toFixed(1)}×`.padEnd(10)} ${r.nativeCpuPerStep.toFixed(2)} / ${r.wasmCpuPerStep.toFixed(2)}${r.nativeKernels ? '' : ' (native kernels NOT in use)'}`,
     );
   out(
     `\nlinear CKA (float64; analysis GEMM: ${gemmBackend()})   Basin ms               NumPy ms               Basin/NumPy  |Δcka|`,

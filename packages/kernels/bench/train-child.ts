@@ -20,7 +20,10 @@ import * as tf from '@tensorflow/tfjs-core';
 const [side = 32, channels = 3, seconds = 6, depth = 20, width = 16, batch = 64] = process.argv
   .slice(2)
   .map(Number);
-const backend = await initBackend({ backend: 'wasm' });
+const wasmThreads = process.env.BASIN_BENCH_WASM_THREADS
+  ? Number(process.env.BASIN_BENCH_WASM_THREADS)
+  : undefined;
+const backend = await initBackend({ backend: 'wasm', threads: wasmThreads });
 const spec = resnetSpec([side, side, channels], 10, { depth, width });
 const model = ResNet.create(spec, { seed: 1 });
 const sgd = new Sgd(
