@@ -420,6 +420,25 @@ export async function seedScaleStudy(
 ) {
   const [study] = await sql<{ id: string }[]>`
     insert into studies (team_id, name, description) values (${teamId}, 'Scale (e2e)', '20 runs × 1,000 steps') returning id`;
+  // lineage of more than 100 nodes: a pretrain run with 5 checkpoints, fine-tunes from them (P-T) or from
+  // nothing (RI-T), 4 checkpoints each
+  const [pretrain] = await createRuns(sql, teamId, [
+    { studyId: study!.id, name: 'scale pretrain', kind: 'PRETRAIN', init: 'RANDOM', datasetId, modelId },
+  ]);
+  const hash = (n: number) => n.toString(16).padStart(64, 'c');
+  let blobs = 1000;
+  const pre: string[] = [];
+  for (let e = 1; e <= 5; e++) {
+    const c = await createCheckpoint(sql, teamId, {
+      modelId,
+      runId: pretrain!.id,
+      step: e * 10,
+      epoch: e,
+      blobHash: hash(blobs++),
+      blobSize: 1000,
+    });
+    pre.push(c.id);
+  }
   const runs = await createRuns(
     sql,
     teamId,
@@ -427,12 +446,24 @@ export async function seedScaleStudy(
       studyId: study!.id,
       name: `scale run ${i + 1}`,
       kind: 'FINETUNE' as const,
-      init: 'RANDOM' as const,
+      init: i % 2 ? ('RANDOM' as const) : ('PRETRAINED' as const),
+      initCheckpointId: i % 2 ? null : pre[(i / 2) % 5]!,
       datasetId,
       modelId,
       seed: i,
     })),
   );
+  for (const r of runs)
+    for (let e = 1; e <= 4; e++)
+      await createCheckpoint(sql, teamId, {
+        modelId,
+        runId: r.id,
+        parentCheckpointId: r.initCheckpointId,
+        step: e * 250,
+        epoch: e,
+        blobHash: hash(blobs++),
+        blobSize: 1000,
+      });
   for (const [i, r] of runs.entries()) {
     const pts: MetricPoint[] = [];
     for (let s = 1; s <= steps; s++)

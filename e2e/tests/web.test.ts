@@ -351,6 +351,33 @@ describe('the dashboard in Chromium', {
     assert.ok(ms < 20_000, `opened in ${ms} ms`);
     assert.ok(redraw < 1000, `redrawn in ${redraw.toFixed(0)} ms`);
     await shot('compare-20-runs');
+
+    // the same study's lineage: 106 boxes, none overlapping, every one a link
+    await open(`/studies/${scale.studyId}/lineage`);
+    const nodes = page.locator('svg.lineage a[data-node]');
+    await nodes.first().waitFor();
+    assert.ok((await nodes.count()) >= 100, `${await nodes.count()} nodes`);
+    const overlaps = await page.evaluate(() => {
+      const g = globalThis as unknown as {
+        document: {
+          querySelectorAll(
+            s: string,
+          ): { getBoundingClientRect(): { x: number; y: number; width: number; height: number } }[];
+        };
+      };
+      const boxes = [...g.document.querySelectorAll('svg.lineage a[data-node] rect')].map((r) =>
+        r.getBoundingClientRect(),
+      );
+      let n = 0;
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i]!, boxes[j]!];
+          if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) n++;
+        }
+      return n;
+    });
+    assert.equal(overlaps, 0, 'no two boxes overlap');
+    await shot('lineage-100-nodes');
   });
 
   const views: [string, string, string[]][] = [

@@ -106,3 +106,26 @@ test('ranks line fine-tunes up, analyses go last, empty layers are squeezed out'
   );
   assert.deepEqual([alone.get('rit'), alone.get('a')], [0, 1], 'no empty columns before a lone RI-T run');
 });
+
+test('a parent sits beside its children, and the drawing starts at the top', () => {
+  const nodes = [{ id: 'pre' }];
+  const edges: [string, string][] = [];
+  for (let r = 0; r < 6; r++) {
+    nodes.push({ id: `r${r}` });
+    edges.push(['pre', `r${r}`]);
+    for (let c = 0; c < 4; c++) {
+      nodes.push({ id: `r${r}c${c}` });
+      edges.push([`r${r}`, `r${r}c${c}`]);
+    }
+  }
+  const out = layoutGraph(nodes, edges, { nodeHeight: 30, rowGap: 10 });
+  const y = (id: string) => out.nodes.get(id)!.y;
+  assert.equal(Math.min(...[...out.nodes.values()].map((n) => n.y)), 0);
+  for (let r = 0; r < 6; r++) {
+    const kids = [0, 1, 2, 3].map((c) => y(`r${r}c${c}`));
+    assert.ok(
+      y(`r${r}`) >= Math.min(...kids) - 1 && y(`r${r}`) <= Math.max(...kids) + 1,
+      `run ${r} beside its checkpoints`,
+    );
+  }
+});

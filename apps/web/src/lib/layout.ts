@@ -149,20 +149,37 @@ export function layoutGraph(
   }
   layers = best;
 
-  const tallest = Math.max(1, ...layers.map((l) => l.length));
-  const height = tallest * (nodeHeight + rowGap) - rowGap;
+  // vertical positions: a parent centred on its children (right to left), then nodes without children (leaf
+  // checkpoints, analyses) beside their inputs (left to right); each layer packed top-down so boxes keep their
+  // order and never overlap
+  const pitch = nodeHeight + rowGap;
+  const y = new Map<string, number>();
+  for (const l of layers)
+    l.forEach((id, oi) => {
+      y.set(id, oi * pitch);
+    });
+  const mean = (ids: string[]) => ids.reduce((a, id) => a + y.get(id)!, 0) / ids.length;
+  const settle = (li: number, want: (id: string) => number) => {
+    let prev = Number.NEGATIVE_INFINITY;
+    for (const id of layers[li]!) {
+      const at = Math.max(want(id), prev + pitch);
+      y.set(id, at);
+      prev = at;
+    }
+  };
+  for (let pass = 0; pass < 2; pass++)
+    for (let li = layers.length - 1; li >= 0; li--)
+      settle(li, (id) => (succs.get(id)!.length ? mean(succs.get(id)!) : y.get(id)!));
+  for (let li = 1; li < layers.length; li++)
+    settle(li, (id) =>
+      succs.get(id)!.length === 0 && preds.get(id)!.length ? mean(preds.get(id)!) : y.get(id)!,
+    );
+  const top = Math.min(...y.values());
+  const height = Math.max(nodeHeight, ...[...y.values()].map((v) => v - top + nodeHeight));
   const placed = new Map<string, Placed>();
   layers.forEach((l, li) => {
-    // centre short layers against the tallest one
-    const offset = ((tallest - l.length) * (nodeHeight + rowGap)) / 2;
     l.forEach((id, oi) => {
-      placed.set(id, {
-        id,
-        layer: li,
-        order: oi,
-        x: li * (nodeWidth + layerGap),
-        y: offset + oi * (nodeHeight + rowGap),
-      });
+      placed.set(id, { id, layer: li, order: oi, x: li * (nodeWidth + layerGap), y: y.get(id)! - top });
     });
   });
   return { nodes: placed, width: layers.length * (nodeWidth + layerGap) - layerGap, height, layers };
