@@ -31,11 +31,26 @@ export interface BasinProcess {
 }
 
 const started = new Set<ChildProcess>();
+const databases: Array<() => Promise<void>> = [];
+
+/**
+ * The DATABASE_URL a test's Basin should use: '' (the embedded default) normally; with DATABASE_URL set (CI's
+ * second pass), a fresh database on that server, dropped by {@link killAll}.
+ */
+export async function databaseForTest(): Promise<string> {
+  if (!process.env.DATABASE_URL) return '';
+  const { createTestDatabase } = await import('@basin/db');
+  const db = await createTestDatabase({ migrate: false });
+  await db.sql.end();
+  databases.push(() => db.close());
+  return db.url;
+}
 
 /** Kills every basin a test started and did not stop (a failed assertion must not leave a server running). */
 export async function killAll(): Promise<void> {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   started.clear();
+  for (const drop of databases.splice(0)) await drop().catch(() => {});
 }
 
 export function runBasin(args: string[], env: NodeJS.ProcessEnv): BasinProcess {
@@ -61,7 +76,8 @@ export function runBasin(args: string[], env: NodeJS.ProcessEnv): BasinProcess {
       for (;;) {
         const m = pattern.exec(out);
         if (m) return m[0];
-        if (child.exitCode !== null) throw new Error(`basin exited (${child.exitCode}) before ${pattern}:\n${out}`);
+        if (child.exitCode !== null)
+          throw new Error(`basin exited (${child.exitCode}) before ${pattern}:\n${out}`);
         if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${pattern}:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -92,7 +108,11 @@ export function processesWithMark(mark: string): number[] {
   return pids;
 }
 
-export async function waitUntil(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+): Promise<void> {
   const t0 = Date.now();
   while (!(await cond())) {
     if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms: ${what}`);

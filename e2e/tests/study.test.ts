@@ -5,14 +5,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, killAll, runBasin } from './harness';
+import { connect, createApiToken, ensureTeam } from '@basin/db';
+import { databaseForTest, freePort, killAll, runBasin } from './harness';
 
 after(killAll);
 
-async function gql<T>(port: number, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+async function gql<T>(
+  port: number,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
@@ -27,7 +33,7 @@ test('the tiny default study runs end to end, resumes after Ctrl-C, and every re
   const apiPort = await freePort();
   const env = {
     BASIN_HOME: home,
-    DATABASE_URL: '',
+    DATABASE_URL: await databaseForTest(),
     API_PORT: String(apiPort),
     WEB_PORT: String(await freePort()),
     BASIN_RUNNERS: '1',
@@ -65,6 +71,14 @@ test('the tiny default study runs end to end, resumes after Ctrl-C, and every re
     );
   }
   const studyId = /Findings \(study (\d+)/.exec(out)![1]!;
+  // on a server, API tokens are required: `basin start` made (and will revoke) its own; the test makes one too
+  let token: string | null = null;
+  if (env.DATABASE_URL) {
+    assert.match(out, /API tokens are required: the default study runs as team 'default'/);
+    const sql = await connect(env.DATABASE_URL);
+    token = (await createApiToken(sql, { teamId: (await ensureTeam(sql, 'default')).id, name: 'e2e' })).token;
+    await sql.end();
+  }
 
   const data = await gql<{
     study: {
@@ -74,6 +88,7 @@ test('the tiny default study runs end to end, resumes after Ctrl-C, and every re
     };
   }>(
     apiPort,
+    token,
     `query($id: ID!) { study(id: $id) {
       findings { id holds }
       analyses { kind status result { __typename } }

@@ -1,4 +1,11 @@
-import { openDatabase, resolveBasinHome, resolveDatabaseTarget } from '@basin/db';
+import {
+  createApiToken,
+  ensureTeam,
+  openDatabase,
+  resolveBasinHome,
+  resolveDatabaseTarget,
+  revokeApiToken,
+} from '@basin/db';
 import { parseCommandArgs } from '../args';
 import { type Command, UsageError } from '../command';
 import { assertPortFree, parsePort } from '../start/ports';
@@ -85,6 +92,21 @@ export const start: Command = {
 
     const hasApi = present.some((x) => x.name === 'api');
     const hasRunner = present.some((x) => x.name === 'runner') && runners > 0;
+    // With API tokens required (a server's default), the study gets a token of its own for this start only.
+    let studyToken = env.BASIN_TOKEN;
+    let revoke = async () => {};
+    const authMode = (env.BASIN_AUTH?.trim() || (db.mode === 'embedded' ? 'off' : 'token')).toLowerCase();
+    if (plan && hasApi && hasRunner && authMode === 'token' && !studyToken) {
+      const team = await ensureTeam(db.sql, env.BASIN_TEAM?.trim() || 'default');
+      const made = await createApiToken(db.sql, { teamId: team.id, name: 'basin start: default study' });
+      studyToken = made.token;
+      revoke = async () => {
+        await revokeApiToken(db.sql, team.id, made.row.id);
+      };
+      io.stdout.write(
+        `[basin] API tokens are required: the default study runs as team '${team.name}' with a token revoked at exit\n`,
+      );
+    }
     if (plan && hasApi && hasRunner) {
       const apiUrl = `http://localhost:${apiPort}/graphql`;
       try {
@@ -92,7 +114,7 @@ export const start: Command = {
         if (!io.signal.aborted) {
           io.stdout.write(`[basin] default study: ${plan.name} — follow it live on the dashboard\n`);
           const outcome = await runStudy({
-            client: new GraphQLClient(apiUrl, env.BASIN_TOKEN),
+            client: new GraphQLClient(apiUrl, studyToken),
             plan,
             out: io.stdout,
             signal: io.signal,
@@ -115,6 +137,7 @@ export const start: Command = {
     });
     io.stdout.write('[basin] stopping: services first, then the database…\n');
     await supervisor.stop();
+    await revoke().catch(() => {});
     await db.close();
     io.stdout.write('[basin] stopped cleanly\n');
     return 0;
