@@ -24,15 +24,24 @@ describe('basin start on the embedded database', () => {
     const basinHome = home();
     const apiPort = await freePort();
     const webPort = await freePort();
-    const env = { BASIN_HOME: basinHome, API_PORT: String(apiPort), WEB_PORT: String(webPort), DATABASE_URL: '', BASIN_RUNNERS: '1' };
+    const env = {
+      BASIN_HOME: basinHome,
+      API_PORT: String(apiPort),
+      WEB_PORT: String(webPort),
+      DATABASE_URL: '',
+      BASIN_RUNNERS: '1',
+    };
     const basin = runBasin(['start', '--no-study'], env);
     const banner = await basin.waitFor(/Press Ctrl-C to stop\./, 30_000);
     assert.ok(banner);
     await basin.waitFor(/database ready and migrated in [\d.]+ s/, 60_000);
     const out = basin.output();
     assert.match(out, new RegExp(`database   embedded PGlite in ${join(basinHome, 'pgdata')}`));
-    assert.ok(out.indexOf('Press Ctrl-C') < out.indexOf('database ready'), 'URLs come before the slow start-up');
-    if (/GraphQL    http:/.test(out)) {
+    assert.ok(
+      out.indexOf('Press Ctrl-C') < out.indexOf('database ready'),
+      'URLs come before the slow start-up',
+    );
+    if (/GraphQL {4}http:/.test(out)) {
       await waitUntil(() => healthy(apiPort), 90_000, `API /healthz on ${apiPort}`);
     }
     assert.ok(processesWithMark(basin.mark).length >= 1);
@@ -64,7 +73,11 @@ describe('basin start on the embedded database', () => {
     await new Promise((r) => setTimeout(r, 1000));
     basin.child.kill('SIGKILL');
     await basin.exited(10_000);
-    await waitUntil(() => processesWithMark(basin.mark).length === 0, 20_000, 'services exit when their supervisor is gone');
+    await waitUntil(
+      () => processesWithMark(basin.mark).length === 0,
+      20_000,
+      'services exit when their supervisor is gone',
+    );
   });
 });
 
@@ -73,14 +86,20 @@ describe('basin start refuses bad configuration with one clear line', () => {
     const basin = runBasin(['start', '--no-study'], env);
     const { code } = await basin.exited(60_000);
     assert.equal(code, 2, basin.output());
-    const errLines = basin.output().split('\n').filter((l) => l.startsWith('basin start:'));
+    const errLines = basin
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('basin start:'));
     assert.equal(errLines.length, 1, basin.output());
     assert.match(errLines[0]!, pattern);
     assert.doesNotMatch(basin.output(), /\n\s+at /, 'no stack trace');
   };
 
   test('malformed DATABASE_URL', () =>
-    expectOneLine({ BASIN_HOME: home(), DATABASE_URL: 'localhost:5432/basin' }, /DATABASE_URL must start with postgres:\/\//));
+    expectOneLine(
+      { BASIN_HOME: home(), DATABASE_URL: 'localhost:5432/basin' },
+      /DATABASE_URL must start with postgres:\/\//,
+    ));
 
   test('unreachable server', async () =>
     expectOneLine(
@@ -116,11 +135,21 @@ describe('basin start refuses bad configuration with one clear line', () => {
 
   test('an embedded data folder already in use by another Basin', async () => {
     const basinHome = home();
-    const first = runBasin(['start', '--no-study'], { BASIN_HOME: basinHome, DATABASE_URL: '', API_PORT: String(await freePort()), WEB_PORT: String(await freePort()) });
+    const first = runBasin(['start', '--no-study'], {
+      BASIN_HOME: basinHome,
+      DATABASE_URL: '',
+      API_PORT: String(await freePort()),
+      WEB_PORT: String(await freePort()),
+    });
     try {
       await first.waitFor(/database ready/, 60_000);
       await expectOneLine(
-        { BASIN_HOME: basinHome, DATABASE_URL: '', API_PORT: String(await freePort()), WEB_PORT: String(await freePort()) },
+        {
+          BASIN_HOME: basinHome,
+          DATABASE_URL: '',
+          API_PORT: String(await freePort()),
+          WEB_PORT: String(await freePort()),
+        },
         /is in use by another Basin \(pid \d+\)/,
       );
     } finally {
