@@ -471,6 +471,29 @@ describe('the dashboard in Chromium', {
     await page.waitForURL(/\/analyses\/\d+$/);
     await page.getByRole('heading', { level: 1, name: /^Block shuffle/ }).waitFor();
     assert.match(await text('main'), /Waiting for a runner\./);
+    // a runner picks it up: status and progress arrive through the study's events, no reload
+    const sweepId = /\/analyses\/(\d+)$/.exec(page.url())![1]!;
+    await db.sql`update analyses set status = 'RUNNING', started_at = now() where id = ${sweepId}`;
+    // the page subscribes once it has loaded: announce until it has heard
+    const announce = async (event: Parameters<EventBus['publish']>[0], seen: RegExp) =>
+      waitUntil(
+        async () => {
+          await bus.publish(event);
+          await new Promise((r) => setTimeout(r, 200));
+          return seen.test(await text('main'));
+        },
+        20_000,
+        `the page shows ${seen}`,
+      );
+    await announce(
+      { type: 'analysis.status', studyId: s.studyId, analysisId: sweepId, status: 'RUNNING' },
+      /Running: 0% done\./,
+    );
+    await announce(
+      { type: 'analysis.progress', studyId: s.studyId, analysisId: sweepId, progress: 0.4 },
+      /Running: 40% done\./,
+    );
+    await shot('analysis-running');
 
     await open(`/launch?study=${s.studyId}&tab=analysis`);
     await page.getByRole('tab', { name: 'Analysis' }).waitFor();

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect } from 'react';
-import { useQuery } from 'urql';
+import { gql, useQuery, useSubscription } from 'urql';
 import { fmt, kindLabel, when } from '../lib/format';
 import { ANALYSIS } from '../lib/queries';
 import type { AnalysisDetail, AnalysisResult } from '../lib/types';
@@ -34,15 +34,32 @@ function Result({ r }: { r: AnalysisResult }) {
   }
 }
 
+const STUDY_EVENTS = gql`
+  subscription AnalysisEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type analysisId progress status } }
+`;
+
 export function AnalysisView({ id }: { id: string }) {
   const [res, refetch] = useQuery<{ analysis: AnalysisDetail }>({ query: ANALYSIS, variables: { id } });
   const a = res.data?.analysis;
   const pending = a?.status === 'QUEUED' || a?.status === 'RUNNING';
+  const studyId = a?.study?.id;
+  // live: the study's events say when this analysis moves; without a study, check every few seconds
+  const [live] = useSubscription<{
+    studyEvents: { type: string; analysisId: string | null; progress: number | null };
+  }>({ query: STUDY_EVENTS, variables: { studyId }, pause: !pending || !studyId }, (_prev, ev) => {
+    if (ev.studyEvents.analysisId === id && ev.studyEvents.type === 'ANALYSIS_STATUS')
+      refetch({ requestPolicy: 'network-only' });
+    return ev;
+  });
+  const progress =
+    live.data?.studyEvents.analysisId === id && live.data.studyEvents.progress !== null
+      ? live.data.studyEvents.progress
+      : (a?.progress ?? 0);
   useEffect(() => {
-    if (!pending) return;
+    if (!pending || studyId) return;
     const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), 5000);
     return () => clearInterval(t);
-  }, [pending, refetch]);
+  }, [pending, studyId, refetch]);
 
   if (res.error && !a)
     return <ErrorBox error={res.error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -112,9 +129,7 @@ export function AnalysisView({ id }: { id: string }) {
       ) : !a.result ? (
         <Empty
           title={
-            a.status === 'QUEUED'
-              ? 'Waiting for a runner.'
-              : `Running: ${Math.round(a.progress * 100)}% done.`
+            a.status === 'QUEUED' ? 'Waiting for a runner.' : `Running: ${Math.round(progress * 100)}% done.`
           }
         >
           The result appears here when it finishes; this page checks every few seconds. Is a runner started (
