@@ -155,14 +155,19 @@ interface TrainOut {
   cpuSecondsPerStep: number;
   customKernels: string[];
 }
-function trainOnce(side: number, channels: number, kernels: boolean): TrainOut {
+function trainOnce(side: number, channels: number, kernels: boolean, wasmThreads?: number): TrainOut {
   const secs = args.quick ? '2' : args.seconds;
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', join(here, 'train-child.ts'), String(side), String(channels), secs],
     {
       encoding: 'utf8',
-      env: { ...process.env, BASIN_KERNELS: kernels ? 'on' : 'off', BASIN_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        BASIN_KERNELS: kernels ? 'on' : 'off',
+        BASIN_LOG_LEVEL: 'warn',
+        ...(wasmThreads ? { BASIN_BENCH_WASM_THREADS: String(wasmThreads) } : {}),
+      },
     },
   );
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -177,12 +182,15 @@ const trainRows: {
   speedup: number;
   nativeCpuPerStep: number;
   wasmCpuPerStep: number;
+  /** native kernels with the wasm backend on one thread (no XNNPACK worker competing for the cores) */
+  nativeWasm1: Spread;
   nativeKernels: boolean;
 }[] = [];
 for (const c of TRAIN_CASES) {
   const nat: number[] = [];
   const wasm: number[] = [];
   const natCpu: number[] = [];
+  const nat1: number[] = [];
   const wasmCpu: number[] = [];
   let used = false;
   for (let r = 0; r < rounds; r++) {
@@ -191,6 +199,7 @@ for (const c of TRAIN_CASES) {
     used = a.customKernels.some((k) => k.startsWith('native:'));
     nat.push(a.imagesPerSec);
     natCpu.push(a.cpuSecondsPerStep);
+    nat1.push(trainOnce(c.side, c.channels, true, 1).imagesPerSec);
     const b = trainOnce(c.side, c.channels, false);
     wasm.push(b.imagesPerSec);
     wasmCpu.push(b.cpuSecondsPerStep);
@@ -204,6 +213,7 @@ for (const c of TRAIN_CASES) {
     speedup: n.best / w.best,
     nativeCpuPerStep: Math.min(...natCpu),
     wasmCpuPerStep: Math.min(...wasmCpu),
+    nativeWasm1: spread(nat1, true),
     nativeKernels: used,
   });
 }
@@ -317,6 +327,10 @@ else {
   for (const r of trainRows)
     out(
       `${r.name.padEnd(35)} ${fmt(r.native).padEnd(27)} ${fmt(r.wasm).padEnd(22)} ${`${r.speedup.toFixed(1)}×`.padEnd(10)} ${r.nativeCpuPerStep.toFixed(2)} / ${r.wasmCpuPerStep.toFixed(2)}${r.nativeKernels ? '' : ' (native kernels NOT in use)'}`,
+    );
+  for (const r of trainRows)
+    out(
+      `  ${r.name}, native kernels + wasm on 1 thread: ${fmt(r.nativeWasm1)} img/s (${(r.nativeWasm1.best / r.wasm.best).toFixed(1)}× the wasm figure)`,
     );
   out(
     `\nlinear CKA (float64; analysis GEMM: ${gemmBackend()})   Basin ms               NumPy ms               Basin/NumPy  |Δcka|`,
