@@ -1,7 +1,7 @@
 /**
  * Runner benchmark, in one run:
  * - event latency: engine callback (the `at` the runner stamps in its onBatchEnd/onEpochEnd/onCheckpoint handler)
- *   → a subscriber in another process on the event bus, p50/p99, for a small pretraining run on one runner process;
+ *   → a subscriber in another process on the event bus, p50/p99, for a small pretraining run (6 epochs × 16 batches) on one runner process;
  * - job throughput: small analysis jobs (PARAM_DISTANCE and CKA on 64 examples, alternating) drained by 1 runner,
  *   then by 3 runner processes.
  * Uses DATABASE_URL when set (a fresh database on that server), else embedded PGlite.
@@ -91,7 +91,7 @@ try {
   runners.push(one);
   await ready(one);
 
-  // event latency: a pretraining run (3 epochs × 16 batches) on runner 1, the subscriber here
+  // event latency: a pretraining run (6 epochs × 16 batches) on runner 1, the subscriber here
   const latencies: Record<string, number[]> = {};
   const t0 = Date.now();
   const received: { runId: string; type: string; at: number; got: number }[] = [];
@@ -104,7 +104,7 @@ try {
     }),
   );
   const runId = await queueRun(f, {
-    hyperparameters: { epochs: 3, batchSize: 32, learningRate: 0.05, checkpointEvery: 1 },
+    hyperparameters: { epochs: 6, batchSize: 32, learningRate: 0.05, checkpointEvery: 1 },
   });
   await waitFor(
     'the latency run',
