@@ -384,7 +384,7 @@ async function queueAnalyses(
 ): Promise<string[]> {
   const last = (name: string) => {
     const r = runs.get(name);
-    if (!r || r.status !== 'SUCCEEDED') return null;
+    if (r?.status !== 'SUCCEEDED') return null;
     return [...r.checkpoints].sort((a, b) => a.step - b.step).at(-1) ?? null;
   };
   const initial = (name: string) => runs.get(name)?.checkpoints.find((c) => c.step === 0) ?? null;
