@@ -1,8 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 /**
  * Chooses and starts the TF.js backend: tfjs-node-gpu, else tfjs-node, else wasm (with training kernels and
  * worker threads), else the plain JS `cpu` backend. `BASIN_BACKEND` forces one.
  */
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerNativeKernels } from '../kernels/native';
@@ -72,7 +75,36 @@ async function importOptional(pkg: string): Promise<unknown> {
   return import(pkg);
 }
 
+/**
+ * Where the package's native binding should be, if it was installed. tfjs-node's install script downloads
+ * libtensorflow; where that failed (offline machines, npm skipping install scripts) the JS is there without it, and
+ * importing it anyway registers ~150 kernels for a backend that then cannot start (a screenful of warnings).
+ */
+function nativeBindingPresent(pkg: string): boolean {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    return false; // not installed at all: the import below says so
+  }
+  const lib = join(dir, 'lib');
+  return (
+    existsSync(lib) &&
+    readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')))
+  );
+}
+
 async function tryNode(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<void> {
+  try {
+    createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+  } catch {
+    throw new Error(`${pkg} is not installed`);
+  }
+  if (!nativeBindingPresent(pkg)) {
+    throw new Error(
+      `${pkg} is installed without its native TensorFlow binding (its install script downloads libtensorflow, which failed or was skipped)`,
+    );
+  }
   await importOptional(pkg);
   if (!(await tf.setBackend('tensorflow')))
     throw new Error(`${pkg} loaded but backend 'tensorflow' did not start`);
