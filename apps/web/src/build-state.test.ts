@@ -3,16 +3,18 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildReason, withBuildLock } from './build-state';
+import { buildReason, markBuilt, unmarkBuilt, withBuildLock } from './build-state';
 
 test('missing build, stale build and fresh build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'basin-web-'));
   mkdirSync(join(dir, 'src/app'), { recursive: true });
   writeFileSync(join(dir, 'src/app/page.tsx'), 'x');
-  assert.equal(buildReason(dir), 'no build yet');
+  assert.equal(buildReason(dir), 'no finished build yet');
 
   mkdirSync(join(dir, '.next'));
   writeFileSync(join(dir, '.next/BUILD_ID'), 'abc');
+  assert.equal(buildReason(dir), 'no finished build yet', 'Next writes BUILD_ID before the build is done');
+  markBuilt(dir);
   const past = new Date(Date.now() - 60_000);
   utimesSync(join(dir, 'src/app/page.tsx'), past, past);
   utimesSync(join(dir, 'src/app'), past, past);
@@ -22,6 +24,8 @@ test('missing build, stale build and fresh build', () => {
   const future = new Date(Date.now() + 60_000);
   utimesSync(join(dir, 'src/app/page.tsx'), future, future);
   assert.equal(buildReason(dir), 'src changed since the last build');
+  unmarkBuilt(dir);
+  assert.equal(buildReason(dir), 'no finished build yet');
 });
 
 test('two starts at once build once', async () => {
@@ -35,6 +39,7 @@ test('two starts at once build once', async () => {
     await new Promise((r) => setTimeout(r, 300));
     mkdirSync(join(dir, '.next'), { recursive: true });
     writeFileSync(join(dir, '.next/BUILD_ID'), 'x');
+    markBuilt(dir);
     return 'built';
   };
   const results = await Promise.all([withBuildLock(dir, build), withBuildLock(dir, build)]);

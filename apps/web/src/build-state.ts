@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What feeds the build: a change in any of these makes `.next` stale. */
@@ -16,14 +16,27 @@ function newestMtime(path: string): number {
   return newest;
 }
 
+/** Written after `next build` succeeds: `BUILD_ID` alone is not proof, Next writes it before the build is done. */
+const MARKER = join('.next', 'basin-build.json');
+
+/** Records a finished build (call after `next build` exited 0). */
+export function markBuilt(dir: string): void {
+  writeFileSync(join(dir, MARKER), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
+}
+
+/** Forgets the last build before starting another, so a build killed halfway is never taken for a good one. */
+export function unmarkBuilt(dir: string): void {
+  rmSync(join(dir, MARKER), { force: true });
+}
+
 /**
- * Why the dashboard must be built before `next start`, or null when `.next` is up to date: no build yet, or a
- * source newer than the last build's BUILD_ID.
+ * Why the dashboard must be built before `next start`, or null when `.next` is up to date: no finished build, or
+ * a source newer than it.
  */
 export function buildReason(dir: string): string | null {
-  const id = join(dir, '.next', 'BUILD_ID');
-  if (!existsSync(id)) return 'no build yet';
-  const built = statSync(id).mtimeMs;
+  const marker = join(dir, MARKER);
+  if (!existsSync(marker) || !existsSync(join(dir, '.next', 'BUILD_ID'))) return 'no finished build yet';
+  const built = statSync(marker).mtimeMs;
   for (const input of INPUTS) {
     if (newestMtime(join(dir, input)) > built) return `${input} changed since the last build`;
   }

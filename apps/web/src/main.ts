@@ -1,17 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { runService } from '@basin/service';
-import { buildReason, withBuildLock } from './build-state';
+import { buildDashboard, exited, nextCli, WEB_DIR } from './build';
+import { buildReason } from './build-state';
 
 /**
- * The dashboard as a Basin service: builds `.next` when it is missing or stale, then `next start -p $WEB_PORT`.
- * BASIN_API_URL (default http://localhost:4000/graphql) reaches the browser at request time, so the same build
- * serves any API address.
+ * The dashboard as a Basin service: builds `.next` when it is missing, unfinished or stale, then
+ * `next start -p $WEB_PORT`. BASIN_API_URL (default http://localhost:4000/graphql) reaches the browser at request
+ * time, so the same build serves any API address.
  */
-const DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const NEXT_BIN = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 /** A configuration error: `runService` prints its message as one line and exits 2. */
 class ConfigError extends Error {
@@ -19,23 +15,8 @@ class ConfigError extends Error {
 }
 
 let child: ChildProcess | null = null;
-// a supervisor that vanishes mid-build must not leave `next build` behind
+// a supervisor that vanishes mid-build must not leave `next build` or `next start` behind
 process.on('exit', () => child?.kill('SIGTERM'));
-
-function next(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  child = spawn(process.execPath, [NEXT_BIN, ...args], {
-    cwd: DIR,
-    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return child;
-}
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | null>((res) => {
-    if (c.exitCode !== null || c.signalCode !== null) res(c.exitCode);
-    else c.once('exit', (code) => res(code));
-  });
 
 await runService('web', async (log) => {
   const raw = process.env.WEB_PORT?.trim() || '3000';
@@ -47,20 +28,17 @@ await runService('web', async (log) => {
     BASIN_API_URL: process.env.BASIN_API_URL?.trim() || 'http://localhost:4000/graphql',
   };
 
-  const why = buildReason(DIR);
+  const why = buildReason(WEB_DIR);
   if (why) {
     log.info(`building the dashboard (${why}); this takes a minute`);
     const t0 = Date.now();
-    const built = await withBuildLock(DIR, async () => {
-      const code = await exited(next(['build'], { ...env, NODE_ENV: 'production' }));
-      if (code !== 0) throw new Error(`next build failed (exit ${code})`);
-      return true;
-    });
+    const built = await buildDashboard(env, { onChild: (c) => (child = c) });
     log.info(
       built ? `built in ${((Date.now() - t0) / 1000).toFixed(0)} s` : 'another start built it meanwhile',
     );
   }
-  const server = next(['start', '-p', String(port)], { ...env, NODE_ENV: 'production' });
+  const server = nextCli(['start', '-p', String(port)], { ...env, NODE_ENV: 'production' });
+  child = server;
   log.info(`dashboard on http://localhost:${port} (API ${env.BASIN_API_URL})`);
   server.once('exit', (code, signal) => {
     if (child !== server) return;

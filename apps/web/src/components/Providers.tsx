@@ -1,7 +1,7 @@
 'use client';
 
 import { createClient as createWsClient } from 'graphql-ws';
-import { type ReactNode, useEffect, useMemo } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { Client, cacheExchange, type Exchange, fetchExchange, Provider, subscriptionExchange } from 'urql';
 
 /** The API URL the server rendered into the page (BASIN_API_URL at request time, not at build time). */
@@ -16,9 +16,11 @@ export function wsUrl(apiUrl: string): string {
  * fetch in the browser; server components that want data use `serverClient()` instead.
  */
 export function Providers({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
-  const { client, dispose } = useMemo(() => {
+  // one client for the page's lifetime (the root layout never unmounts; no dispose, which React's strict-mode
+  // double effects would otherwise call on a client still in use)
+  const client = useMemo(() => {
     if (typeof window === 'undefined') {
-      return { client: new Client({ url: apiUrl, exchanges: [cacheExchange] }), dispose: () => {} };
+      return new Client({ url: apiUrl, exchanges: [cacheExchange] });
     }
     const ws = createWsClient({
       url: wsUrl(apiUrl),
@@ -37,16 +39,12 @@ export function Providers({ apiUrl, children }: { apiUrl: string; children: Reac
         };
       },
     });
-    return {
-      client: new Client({
-        url: apiUrl,
-        preferGetMethod: false,
-        requestPolicy: 'cache-and-network',
-        exchanges: [cacheExchange, fetchExchange, subs],
-      }),
-      dispose: () => void ws.dispose(),
-    };
+    return new Client({
+      url: apiUrl,
+      preferGetMethod: false,
+      requestPolicy: 'cache-and-network',
+      exchanges: [cacheExchange, fetchExchange, subs],
+    });
   }, [apiUrl]);
-  useEffect(() => dispose, [dispose]);
   return <Provider value={client}>{children}</Provider>;
 }
