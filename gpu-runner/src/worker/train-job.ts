@@ -299,6 +299,7 @@ async function train(
     return out.result;
   }
   let init: Parameters<typeof finetune>[1]['init'];
+  let reinitHead = false;
   if (run.init === 'PRETRAINED') {
     if (!run.initCheckpointId)
       throw new JobInputError(`run ${run.id} is PRETRAINED but has no init checkpoint`);
@@ -310,10 +311,16 @@ async function train(
         `init checkpoint ${c!.id} takes ${shape.join('×')} images but dataset ${record.id} '${record.name}' has ${dataset.info.shape.join('×')} (incompatible shapes)`,
       );
     init = { checkpoint: loaded };
+    // A new task gets a new head, as in the paper, even when the class count happens to match (Fashion-MNIST's
+    // "ankle boot" unit means nothing for the digit 9); fine-tuning further on the same dataset keeps it.
+    const [source] = c!.runId
+      ? await env.sql<{ dataset_id: string }[]>`select dataset_id from runs where id = ${c!.runId}`
+      : [];
+    reinitHead = source?.dataset_id !== run.datasetId;
   } else {
     init = { random: { depth: m.depth, width: m.width, norm } };
   }
-  const out = await finetune(dataset, { ...options, init });
+  const out = await finetune(dataset, { ...options, init, reinitHead });
   out.model.dispose();
   return out.result;
 }
