@@ -43,3 +43,12 @@ test('a stage renders its bar, percentage and ETA', () => {
   );
   assert.match(renderStage({ name: 'x', done: 0, total: 4 }, 1, now), / {2}0% {2}waiting$/);
 });
+
+test('every scale fits the packaged datasets (mnist: 10,000 digits; fashion-mnist: 70,000 images)', () => {
+  for (const scale of ['tiny', 'small', 'medium', 'large'] as const) {
+    const p = studyPlan({ scale });
+    assert.ok(p.source.trainSize + p.source.testSize <= 70_000, `${scale}: fashion-mnist`);
+    const mnist = p.targets.find((t) => t.kind === 'MNIST')!;
+    assert.ok(mnist.trainSize + mnist.testSize <= 10_000, `${scale}: mnist`);
+  }
+});

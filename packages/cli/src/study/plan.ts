@@ -63,9 +63,10 @@ const SIZES: Record<
   }
 > = {
   tiny: { pt: 512, test: 256, ptEpochs: 2, ft: 256, ftEpochs: 1, width: 4, examples: 128 },
-  small: { pt: 4000, test: 1000, ptEpochs: 3, ft: 1000, ftEpochs: 2, width: 8, examples: 500 },
+  small: { pt: 8000, test: 1000, ptEpochs: 4, ft: 2000, ftEpochs: 3, width: 8, examples: 500 },
   medium: { pt: 20000, test: 2000, ptEpochs: 5, ft: 4000, ftEpochs: 4, width: 16, examples: 2000 },
-  large: { pt: 60000, test: 10000, ptEpochs: 10, ft: 8000, ftEpochs: 8, width: 16, examples: 5000 },
+  // the mnist package holds 10,000 digits in all: a target's train + test must fit in them
+  large: { pt: 60000, test: 4000, ptEpochs: 10, ft: 6000, ftEpochs: 8, width: 16, examples: 4000 },
 };
 
 /** The named datasets `--source` / `--target` accept (folders on disk via `kind:path`, e.g. `domainnet:/data/dn/clipart`). */
@@ -173,7 +174,7 @@ export function studyPlan(options: { scale?: Scale; source?: string; targets?: s
     targets,
     model: { depth: 8, width: s.width },
     pretrain: { epochs: s.ptEpochs, trainExamples: s.pt, learningRate: 0.05, batchSize: 64 },
-    finetune: { epochs: s.ftEpochs, trainExamples: s.ft, learningRate: 0.02, batchSize: 64 },
+    finetune: { epochs: s.ftEpochs, trainExamples: s.ft, learningRate: 0.05, batchSize: tiny ? 64 : 32 },
     seeds: [0, 1],
     blockSizes: tiny ? [7, 0] : [1, 2, 4, 7, 14, 0],
     blockSeeds: [0],
