@@ -174,7 +174,7 @@ export function studyPlan(options: { scale?: Scale; source?: string; targets?: s
     targets,
     model: { depth: 8, width: s.width },
     pretrain: { epochs: s.ptEpochs, trainExamples: s.pt, learningRate: 0.05, batchSize: 64 },
-    finetune: { epochs: s.ftEpochs, trainExamples: s.ft, learningRate: 0.05, batchSize: tiny ? 64 : 32 },
+    finetune: { epochs: s.ftEpochs, trainExamples: s.ft, learningRate: 0.03, batchSize: tiny ? 64 : 32 },
     seeds: [0, 1],
     blockSizes: tiny ? [7, 0] : [1, 2, 4, 7, 14, 0],
     blockSeeds: [0],
