@@ -10,6 +10,7 @@
  * converting to float64 and centring inside the timed region, as Basin does. Without python3 + numpy that column
  * is skipped with a message.
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { type CkaMethod, linearCka } from '../src/cka';
 import { gemmBackend } from '../src/gemm';
 import { gemmThreads } from '../src/gemm-parallel';
 import { writeNpy } from '../src/npy';
+import { NUMPY_CKA_SCRIPT } from './numpy-cka';
 
 const scale = Number(process.env.BASIN_BENCH_SCALE ?? 1);
 const cases: { name: string; n: number; d: number; method: CkaMethod }[] = [
@@ -42,24 +44,8 @@ function data(n: number, d: number, seed: number): [Float32Array, Float32Array] 
   return [x, y];
 }
 
-const PY = `
-import json, sys, time
-import numpy as np
-x = np.load(sys.argv[1]); y = np.load(sys.argv[2]); form = sys.argv[3]
-best = None
-for _ in range(2):
-    t = time.perf_counter()
-    a = x.astype(np.float64); a -= a.mean(0)
-    b = y.astype(np.float64); b -= b.mean(0)
-    if form == 'feature':
-        cka = np.linalg.norm(a.T @ b) ** 2 / (np.linalg.norm(a.T @ a) * np.linalg.norm(b.T @ b))
-    else:
-        k = a @ a.T; l = b @ b.T
-        cka = (k.ravel() @ l.ravel()) / (np.linalg.norm(k) * np.linalg.norm(l))
-    ms = (time.perf_counter() - t) * 1000
-    best = ms if best is None else min(best, ms)
-print(json.dumps({"ms": best, "cka": float(cka), "numpy": np.__version__}))
-`;
+/** The NumPy reference, shared with the kernels benchmark (`@basin/analysis/bench/numpy-cka`). */
+const PY = NUMPY_CKA_SCRIPT;
 
 function numpyAvailable(): string | undefined {
   const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
@@ -90,7 +76,7 @@ try {
       const fy = join(dir, 'y.npy');
       writeFileSync(fx, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: x }));
       writeFileSync(fy, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: y }));
-      const p = spawnSync('python3', ['-c', PY, fx, fy, c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const p = spawnSync('python3', [PY, fx, fy, c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (p.status === 0) {
         const o = JSON.parse(p.stdout) as { ms: number; cka: number };
         npMs = o.ms.toFixed(0);

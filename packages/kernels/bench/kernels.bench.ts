@@ -12,14 +12,16 @@
  * machine is shared. NumPy runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset in its own environment (they
  * slow a current OpenBLAS; see the environment notes), and its BLAS kernel is reported when threadpoolctl exists.
  */
+
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // @basin/analysis depends on @basin/kernels: resolved through the workspace link, not declared (no cycle for turbo).
 import { gemmBackend, linearCka, writeNpy } from '@basin/analysis';
+import { NUMPY_CKA_SCRIPT } from '@basin/analysis/bench/numpy-cka';
 import { dgemm, info, sgemm } from '../src/index';
 
 const { values: args } = parseArgs({
@@ -219,24 +221,7 @@ for (const c of TRAIN_CASES) {
 }
 
 // ---- 3. CKA --------------------------------------------------------------------------------------------------
-const CKA_PY = `
-import json, sys, time
-import numpy as np
-x = np.load(sys.argv[1]); y = np.load(sys.argv[2]); form = sys.argv[3]
-best = None
-for _ in range(2):
-    t = time.perf_counter()
-    a = x.astype(np.float64); a -= a.mean(0)
-    b = y.astype(np.float64); b -= b.mean(0)
-    if form == 'feature':
-        cka = np.linalg.norm(a.T @ b) ** 2 / (np.linalg.norm(a.T @ a) * np.linalg.norm(b.T @ b))
-    else:
-        k = a @ a.T; l = b @ b.T
-        cka = (k.ravel() @ l.ravel()) / (np.linalg.norm(k) * np.linalg.norm(l))
-    ms = (time.perf_counter() - t) * 1000
-    best = ms if best is None else min(best, ms)
-print(json.dumps({"ms": best, "cka": float(cka)}))
-`;
+const CKA_PY = readFileSync(NUMPY_CKA_SCRIPT, 'utf8'); // shared with @basin/analysis's CKA benchmark
 const scale = args.quick ? 0.25 : 1;
 const CKA_CASES = [
   { form: 'feature' as const, n: Math.round(10_000 * scale), d: Math.round(2_048 * scale) },
