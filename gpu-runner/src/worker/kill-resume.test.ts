@@ -28,7 +28,11 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
 
   it('leaves a run that completes after restart, with contiguous, unduplicated metrics', async () => {
     const init = await importCheckpoint(f, 7);
-    const hp = { ...TINY, epochs: 4 }; // 16 batches per epoch, checkpoints after every epoch
+    // 16 batches per epoch, checkpoints after every epoch. Enough epochs that a run on the native kernels (64 steps
+    // in under a second) is still going when the test looks for a checkpoint to kill it after.
+    const EPOCHS = 8;
+    const STEPS = 16 * EPOCHS;
+    const hp = { ...TINY, epochs: EPOCHS };
     const runId = await queueRun(f, {
       kind: 'FINETUNE',
       init: 'PRETRAINED',
@@ -86,11 +90,11 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
     const loss = await rawMetric(f.sql, runId, 'train/batch_loss');
     assert.deepEqual(
       loss.map((p) => p.step),
-      Array.from({ length: 64 }, (_, i) => i + 1),
+      Array.from({ length: STEPS }, (_, i) => i + 1),
     );
     assert.deepEqual(
       (await rawMetric(f.sql, runId, 'test/acc')).map((p) => p.step),
-      [16, 32, 48, 64],
+      Array.from({ length: EPOCHS }, (_, e) => 16 * (e + 1)),
     );
     const [dup] = await f.sql<{ n: string }[]>`
       select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
@@ -100,7 +104,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
     >`select step from checkpoints where run_id = ${runId} order by step`;
     assert.deepEqual(
       ckpts.map((c) => Number(c.step)),
-      [0, 16, 32, 48, 64],
+      Array.from({ length: EPOCHS + 1 }, (_, e) => 16 * e),
     );
 
     // the resumed run matches an uninterrupted one step for step (weights, momentum and data order restored)
