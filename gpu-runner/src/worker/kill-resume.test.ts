@@ -14,11 +14,19 @@ import {
   waitFor,
 } from './worker.test-helper';
 
+// 64 batches of 32 per epoch, a checkpoint after every epoch. Epochs long enough that metrics are flushed several
+// times inside each one (every 200 ms here), so the test reliably catches the run between two checkpoints even on
+// the native kernels, where an epoch of the old 16 batches took ~0.2 s and the run could end before the kill.
+const TRAIN = 2048;
+const PER_EPOCH = TRAIN / TINY.batchSize;
+const EPOCHS = 4;
+const STEPS = PER_EPOCH * EPOCHS;
+
 describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }, () => {
   let f: Fixture;
   const runners: RunnerProcess[] = [];
   before(async () => {
-    f = await openFixture({ trainSize: 512 });
+    f = await openFixture({ trainSize: TRAIN });
   });
   after(async () => {
     await Promise.all(runners.map((r) => r.kill('SIGKILL')));
@@ -28,10 +36,6 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
 
   it('leaves a run that completes after restart, with contiguous, unduplicated metrics', async () => {
     const init = await importCheckpoint(f, 7);
-    // 16 batches per epoch, checkpoints after every epoch. Enough epochs that a run on the native kernels (64 steps
-    // in under a second) is still going when the test looks for a checkpoint to kill it after.
-    const EPOCHS = 8;
-    const STEPS = 16 * EPOCHS;
     const hp = { ...TINY, epochs: EPOCHS };
     const runId = await queueRun(f, {
       kind: 'FINETUNE',
@@ -50,7 +54,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
           select (select max(step) from checkpoints where run_id = ${runId}) as ckpt,
             (select max(step) from metric_points where run_id = ${runId}) as step`;
         const ckpt = Number(c!.ckpt ?? -1);
-        return ckpt >= 16 && Number(c!.step ?? -1) > ckpt + 1 ? ckpt : undefined;
+        return ckpt >= PER_EPOCH && Number(c!.step ?? -1) > ckpt + 1 ? ckpt : undefined;
       },
       120_000,
     );
@@ -94,7 +98,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
     );
     assert.deepEqual(
       (await rawMetric(f.sql, runId, 'test/acc')).map((p) => p.step),
-      Array.from({ length: EPOCHS }, (_, e) => 16 * (e + 1)),
+      Array.from({ length: EPOCHS }, (_, e) => PER_EPOCH * (e + 1)),
     );
     const [dup] = await f.sql<{ n: string }[]>`
       select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
@@ -104,7 +108,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
     >`select step from checkpoints where run_id = ${runId} order by step`;
     assert.deepEqual(
       ckpts.map((c) => Number(c.step)),
-      Array.from({ length: EPOCHS + 1 }, (_, e) => 16 * e),
+      Array.from({ length: EPOCHS + 1 }, (_, e) => PER_EPOCH * e),
     );
 
     // the resumed run matches an uninterrupted one step for step (weights, momentum and data order restored)
