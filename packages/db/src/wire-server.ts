@@ -110,13 +110,13 @@ export class WireServer {
           const raw = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(exchange)));
           const { out, notifications } = splitNotifications(raw);
           if (!closed && out.length > 0) socket.write(out);
-          if (lastReadyStatus(out) !== null && !hasError(out)) this.trackListen(conn, socket, exchange);
+          const status = lastReadyStatus(out);
+          if (status !== null && !hasError(out)) this.trackListen(conn, socket, exchange);
           for (const n of notifications) {
             for (const s of this.listeners.get(n.channel)?.values() ?? [])
               if (!s.destroyed) s.write(n.message);
           }
           // Keep the backend while mid-exchange (Flush) or inside a transaction.
-          const status = lastReadyStatus(out);
           if (ends && status === 'I') this.release(conn);
           else if (ends && status === null && !this.db.isInTransaction()) this.release(conn);
         } catch (err) {
@@ -186,15 +186,25 @@ export class WireServer {
   }
 }
 
+/**
+ * The messages in a run of protocol messages (type byte, int32 length counting itself, body), as offsets: the one
+ * framing every helper below walks.
+ */
+function* messages(buf: Uint8Array): Generator<{ type: number; start: number; body: number; end: number }> {
+  let i = 0;
+  while (i + 5 <= buf.length) {
+    const len = ((buf[i + 1]! << 24) | (buf[i + 2]! << 16) | (buf[i + 3]! << 8) | buf[i + 4]!) >>> 0;
+    yield { type: buf[i]!, start: i, body: i + 5, end: i + 1 + len };
+    i += 1 + len;
+  }
+}
+
 /** Status byte of the last ReadyForQuery ('Z') in a run of backend messages: 'I', 'T', 'E', or null if none. */
 function lastReadyStatus(out: Uint8Array): string | null {
   let status: string | null = null;
-  let i = 0;
-  while (i + 5 <= out.length) {
-    const type = out[i]!;
-    const len = ((out[i + 1]! << 24) | (out[i + 2]! << 16) | (out[i + 3]! << 8) | out[i + 4]!) >>> 0;
-    if (type === 0x5a && len === 5 && i + 5 < out.length) status = String.fromCharCode(out[i + 5]!);
-    i += 1 + len;
+  for (const m of messages(out)) {
+    if (m.type === 0x5a && m.end - m.body === 1 && m.body < out.length)
+      status = String.fromCharCode(out[m.body]!);
   }
   return status;
 }
@@ -204,18 +214,14 @@ const LISTEN_RE = /^\s*(listen|unlisten)\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*|\*)\s
 /** SQL texts of the Query ('Q') and Parse ('P') messages in a run of frontend messages. */
 function statementTexts(exchange: Buffer): string[] {
   const texts: string[] = [];
-  let i = 0;
-  while (i + 5 <= exchange.length) {
-    const type = exchange[i]!;
-    const len = exchange.readInt32BE(i + 1);
-    const body = exchange.subarray(i + 5, i + 1 + len);
-    if (type === 0x51) texts.push(body.toString('utf8', 0, Math.max(0, body.indexOf(0))));
-    else if (type === 0x50) {
+  for (const m of messages(exchange)) {
+    const body = exchange.subarray(m.body, m.end);
+    if (m.type === 0x51) texts.push(body.toString('utf8', 0, Math.max(0, body.indexOf(0))));
+    else if (m.type === 0x50) {
       const nameEnd = body.indexOf(0);
       const queryEnd = body.indexOf(0, nameEnd + 1);
       texts.push(body.toString('utf8', nameEnd + 1, queryEnd));
     }
-    i += 1 + len;
   }
   return texts;
 }
@@ -228,18 +234,14 @@ function splitNotifications(raw: Uint8Array): {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const notifications: { channel: string; message: Uint8Array }[] = [];
   const keep: Buffer[] = [];
-  let i = 0;
   let from = 0;
-  while (i + 5 <= buf.length) {
-    const len = buf.readInt32BE(i + 1);
-    if (buf[i] === 0x41) {
-      const message = Buffer.from(buf.subarray(i, i + 1 + len));
-      const channelEnd = message.indexOf(0, 9);
-      notifications.push({ channel: message.toString('utf8', 9, channelEnd), message });
-      keep.push(buf.subarray(from, i));
-      from = i + 1 + len;
-    }
-    i += 1 + len;
+  for (const m of messages(buf)) {
+    if (m.type !== 0x41) continue;
+    const message = Buffer.from(buf.subarray(m.start, m.end));
+    const channelEnd = message.indexOf(0, 9);
+    notifications.push({ channel: message.toString('utf8', 9, channelEnd), message });
+    keep.push(buf.subarray(from, m.start));
+    from = m.end;
   }
   if (notifications.length === 0) return { out: raw, notifications };
   keep.push(buf.subarray(from));
@@ -248,10 +250,6 @@ function splitNotifications(raw: Uint8Array): {
 
 /** True if backend output holds an ErrorResponse ('E'). */
 function hasError(out: Uint8Array): boolean {
-  let i = 0;
-  while (i + 5 <= out.length) {
-    if (out[i] === 0x45) return true;
-    i += 1 + (((out[i + 1]! << 24) | (out[i + 2]! << 16) | (out[i + 3]! << 8) | out[i + 4]!) >>> 0);
-  }
+  for (const m of messages(out)) if (m.type === 0x45) return true;
   return false;
 }
