@@ -1,4 +1,4 @@
-import { ConfigError, ensureTeam, isEmbeddedUrl, openDatabase } from '@basin/db';
+import { ConfigError, ensureTeam, openDatabase, resolveAuthMode } from '@basin/db';
 import { runService } from '@basin/service';
 import { createApp } from './app';
 import type { AuthConfig } from './auth';
@@ -15,13 +15,7 @@ await runService('api', async (log) => {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`API_PORT must be a port number (0–65535), got '${rawPort}'`);
   }
-  const url = env.DATABASE_URL?.trim() ?? '';
-  // single-user by default on the embedded database (also when `basin start` hands its URL down)
-  const embedded = url === '' || isEmbeddedUrl(url) || env.BASIN_EMBEDDED === '1';
-  const mode = (env.BASIN_AUTH?.trim() || (embedded ? 'off' : 'token')).toLowerCase();
-  if (mode !== 'token' && mode !== 'off') {
-    throw new ConfigError(`BASIN_AUTH must be 'token' or 'off', got '${env.BASIN_AUTH}'`);
-  }
+  const mode = resolveAuthMode(env);
   const db = await openDatabase({ env });
   let auth: AuthConfig = { mode: 'token' };
   if (mode === 'off') {

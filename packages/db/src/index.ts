@@ -1,3 +1,4 @@
+export { type AuthMode, resolveAuthMode } from './auth-mode';
 export { BlobStore } from './blobs';
 export {
   type DatabaseTarget,

@@ -2,6 +2,7 @@ import {
   createApiToken,
   ensureTeam,
   openDatabase,
+  resolveAuthMode,
   resolveBasinHome,
   resolveDatabaseTarget,
   revokeApiToken,
@@ -50,6 +51,7 @@ export const start: Command = {
     const apiPort = parsePort('API_PORT', env.API_PORT, 4000);
     const webPort = parsePort('WEB_PORT', env.WEB_PORT, 3000);
     const home = resolveBasinHome(env);
+    const authMode = resolveAuthMode(env); // checked before anything starts: a bad BASIN_AUTH is one line
     const { present, missing } = discoverServices();
     if (present.some((s) => s.name === 'api')) await assertPortFree('API_PORT', apiPort);
     if (present.some((s) => s.name === 'web')) await assertPortFree('WEB_PORT', webPort);
@@ -95,7 +97,6 @@ export const start: Command = {
     // With API tokens required (a server's default), the study gets a token of its own for this start only.
     let studyToken = env.BASIN_TOKEN;
     let revoke = async () => {};
-    const authMode = (env.BASIN_AUTH?.trim() || (db.mode === 'embedded' ? 'off' : 'token')).toLowerCase();
     if (plan && hasApi && hasRunner && authMode === 'token' && !studyToken) {
       const team = await ensureTeam(db.sql, env.BASIN_TEAM?.trim() || 'default');
       const made = await createApiToken(db.sql, { teamId: team.id, name: 'basin start: default study' });
