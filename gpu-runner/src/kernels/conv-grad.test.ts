@@ -184,6 +184,31 @@ describe('wasm training kernels match the cpu backend', () => {
     }
   });
 
+  it('Identity and same-dtype Cast share the buffer; it outlives its other owners and a variable assign', () => {
+    tf.setBackend('wasm');
+    const before = tf.memory();
+    const init = tf.tensor1d([1, 2, 3]);
+    const v = tf.variable(init);
+    const id = tf.clone(v); // the Identity kernel
+    const same = tf.cast(v, 'float32');
+    assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 1, 'one buffer for all three');
+    const next = tf.tensor1d([7, 8, 9]);
+    v.assign(next);
+    tf.dispose([v, init, next]);
+    assert.deepEqual([...id.dataSync()], [1, 2, 3]);
+    id.dispose();
+    assert.deepEqual([...same.dataSync()], [1, 2, 3]);
+    // a real conversion still converts, to a buffer of its own
+    const ints = tf.cast(same, 'int32');
+    assert.equal(ints.dtype, 'int32');
+    assert.deepEqual([...ints.dataSync()], [1, 2, 3]);
+    tf.dispose([same, ints]);
+    const now = tf.memory();
+    assert.equal(now.numTensors, before.numTensors);
+    assert.equal(now.numDataBuffers, before.numDataBuffers);
+    assert.equal(now.numBytes, before.numBytes);
+  });
+
   it('runs without leaking tensors or wasm buffers', () => {
     tf.setBackend('wasm');
     const xs = [2, 8, 8, 4] as [number, number, number, number];
