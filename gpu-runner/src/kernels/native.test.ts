@@ -114,6 +114,120 @@ describe('native TF.js kernels on wasm vs the cpu backend', { skip }, () => {
     }
   });
 
+  it('registers the element-wise kernels too', () => {
+    for (const k of ['Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Step', 'Sum', 'Mean'])
+      assert.ok(backend.customKernels.includes(`native:${k}`), k);
+  });
+
+  // [a, b]: same shapes, scalars either side, trailing rows, leading columns, and broadcasts the native kernels
+  // leave to the wasm ones (both sides broadcast, a middle axis) — every case must match cpu either way
+  const broadcastCases: [number[], number[]][] = [
+    [
+      [64, 8, 8, 16],
+      [64, 8, 8, 16],
+    ],
+    [[64, 8, 8, 16], []],
+    [[1], [3, 5, 7]],
+    [[5, 9, 16], [16]],
+    [[9], [4, 9]],
+    [
+      [6, 4, 4, 8],
+      [6, 1, 1, 1],
+    ],
+    [
+      [6, 1],
+      [6, 7],
+    ],
+    [
+      [3, 1, 5],
+      [1, 4, 1],
+    ],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [[70_001], [1]],
+  ];
+  it('add, sub, mul, div with broadcasts, and their gradients (relative error < 1e-4)', () => {
+    for (const [as, bs] of broadcastCases)
+      for (const op of [tf.add, tf.sub, tf.mul, tf.div]) {
+        const a = randn(size(as));
+        const b = Float32Array.from(randn(size(bs)), (v) => v + Math.sign(v) * 0.5); // |b| ≥ 0.5 for div
+        const f = () => {
+          const at = tf.tensor(a, as);
+          const bt = tf.tensor(b, bs);
+          const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(op(x, y))))([at, bt]);
+          return [op(at, bt), ga!, gb!];
+        };
+        const got = on('wasm', f);
+        const want = on('cpu', f);
+        got.forEach((g, i) => {
+          const e = relErr(g, want[i]!);
+          assert.ok(e < 1e-4, `${op.name} ${as} ∘ ${bs} output ${i}: relative error ${e}`);
+        });
+      }
+  });
+
+  it('int32 arithmetic still goes to the wasm kernels (exact)', () => {
+    const f = () => [tf.add(tf.tensor([1, 2, 3], [3], 'int32'), tf.scalar(4, 'int32'))];
+    assert.deepEqual([...on('wasm', f)[0]!], [5, 6, 7]);
+  });
+
+  it('sum and mean over every axis set, keepDims, and a float64-accurate long sum', () => {
+    const shape = [4, 6, 5, 3];
+    const x = randn(size(shape));
+    const axesCases: (number | number[] | undefined)[] = [
+      undefined,
+      0,
+      1,
+      3,
+      -1,
+      [1, 2],
+      [0, 1, 2],
+      [1, 2, 3],
+      [0, 2], // not adjacent: the wasm kernel
+      [3, 1],
+    ];
+    for (const axis of axesCases)
+      for (const keepDims of [false, true])
+        for (const op of [tf.sum, tf.mean]) {
+          const f = () => [op(tf.tensor(x, shape), axis, keepDims)];
+          const [got] = on('wasm', f);
+          const [want] = on('cpu', f);
+          const e = relErr(got!, want!);
+          assert.ok(e < 1e-5, `${op.name} axis ${JSON.stringify(axis)} keepDims ${keepDims}: ${e}`);
+          tf.setBackend('wasm');
+          const s = tf.tidy(() => op(tf.tensor(x, shape), axis, keepDims).shape);
+          tf.setBackend('cpu');
+          assert.deepEqual(
+            s,
+            tf.tidy(() => op(tf.tensor(x, shape), axis, keepDims).shape),
+          );
+        }
+    // 2^25 ones: exact in float64, 2^24 with a float32 accumulator
+    const n = 2 ** 25;
+    tf.setBackend('wasm');
+    const total = tf.tidy(() => tf.sum(tf.ones([n])).dataSync()[0]);
+    assert.equal(total, n);
+  });
+
+  it('relu and step, forward and through the relu gradient', () => {
+    const x = randn(100_003);
+    x[7] = Number.NaN;
+    const f = () => {
+      const xt = tf.tensor(x);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), v)))(xt);
+      return [tf.relu(xt), tf.step(xt, 0.5), g];
+    };
+    const got = on('wasm', f);
+    const want = on('cpu', f);
+    got.forEach((g, i) => {
+      for (let j = 0; j < g.length; j++)
+        if (!(Number.isNaN(want[i]![j]) ? Number.isNaN(g[j]) : g[j] === want[i]![j]))
+          assert.fail(`output ${i} at ${j}: ${g[j]} vs ${want[i]![j]}`);
+    });
+  });
+
   it('leaves no tensors behind', () => {
     tf.setBackend('wasm');
     const x = tf.tensor4d(randn(2 * 8 * 8 * 4), [2, 8, 8, 4]);

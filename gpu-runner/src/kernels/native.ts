@@ -1,7 +1,14 @@
 /**
- * Registers `@basin/kernels`' native GEMM and convolutions as TF.js kernels for the wasm backend: `BatchMatMul`,
- * `Conv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` (float32, NHWC, dilation 1; anything else goes to the
- * kernel registered before, kept as the fallback).
+ * Registers `@basin/kernels`' native GEMM, convolutions and element-wise ops as TF.js kernels for the wasm backend:
+ * `BatchMatMul`, `Conv2D`, `Conv2DBackpropInput`, `Conv2DBackpropFilter` (float32, NHWC, dilation 1), `Add`,
+ * `Sub`, `Multiply`, `RealDiv` (float32, where the broadcast is a scalar, a trailing row or a leading column),
+ * `Relu`, `Step`, and `Sum` / `Mean` over one run of adjacent axes. Anything else goes to the kernel registered
+ * before, kept as the fallback.
+ *
+ * @remarks Why the element-wise ops: with native convolutions, the wasm backend's single-threaded element-wise
+ * kernels were ~40 % of a training step of the default (Fixup) ResNet — scalar bias adds and their gradient sums,
+ * ReLU and its gradient (`dy · step(x)`), the residual scale. Native, they run on both cores and sums accumulate
+ * in float64.
  *
  * @remarks Zero copy: on wasm every tensor lives in the module's heap, so inputs are read as `Float32Array` views
  * of `HEAPU8.buffer` at the offsets in the backend's `dataIdMap`, and outputs are written straight into tensors
@@ -10,11 +17,16 @@
  */
 import {
   available,
+  type BinaryOp,
+  type Broadcast,
+  binary,
   type ConvGeometry,
   conv2d,
   conv2dBackpropFilter,
   conv2dBackpropInput,
+  reduceSum,
   sgemm,
+  unary,
 } from '@basin/kernels';
 import {
   type BatchMatMulAttrs,
@@ -22,15 +34,14 @@ import {
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
-  getKernel,
-  type KernelConfig,
-  type KernelFunc,
-  registerKernel,
+  type StepAttrs,
+  type SumAttrs,
   type TensorInfo,
-  unregisterKernel,
+  util,
 } from '@tensorflow/tfjs-core';
+import { type KernelArgs, overrideKernel } from './override';
 
-type Args = Parameters<KernelFunc>[0];
+type Args = KernelArgs;
 type Shape4 = [number, number, number, number];
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` these kernels use. */
@@ -40,14 +51,35 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-const NAMES = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+const NAMES = [
+  'BatchMatMul',
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Relu',
+  'Step',
+  'Sum',
+  'Mean',
+] as const;
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function view(b: WasmBackendLike, t: TensorInfo): Float32Array {
-  const d = b.dataIdMap.get(t.dataId);
-  if (!d) throw new Error('tensor data not found on the wasm backend');
-  return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset, size(t.shape));
+/**
+ * Float32 views of `ts` on the wasm heap. Every entry is looked up before the first view is made: a lookup can
+ * move a tensor in from another backend, which allocates and may grow (and, unthreaded, detach) the heap.
+ */
+function views<T extends TensorInfo[]>(b: WasmBackendLike, ...ts: T): { [K in keyof T]: Float32Array } {
+  const entries = ts.map((t) => b.dataIdMap.get(t.dataId));
+  const heap = b.wasm.HEAPU8.buffer;
+  return ts.map((t, i) => {
+    const d = entries[i];
+    if (!d) throw new Error('tensor data not found on the wasm backend');
+    return new Float32Array(heap, d.memoryOffset, size(t.shape));
+  }) as { [K in keyof T]: Float32Array };
 }
 
 function isWasmBackend(b: unknown): b is WasmBackendLike {
@@ -122,9 +154,7 @@ function batchMatMul(args: Args, b: WasmBackendLike): TensorInfo | null {
   const batch = Math.max(batchA, batchB);
   const out = b.makeOutput([...outer, m, n], 'float32');
   if (batch * m * n === 0) return out;
-  const av = view(b, a);
-  const bv = view(b, bt);
-  const cv = view(b, out);
+  const [av, bv, cv] = views(b, a, bt, out);
   for (let i = 0; i < batch; i++) {
     const ao = batchA === 1 ? 0 : i * m * k;
     const bo = batchB === 1 ? 0 : i * k * n;
@@ -145,7 +175,7 @@ function conv(args: Args, b: WasmBackendLike): TensorInfo | null {
   const g = convInfo(x.shape, filter.shape, args.attrs as unknown as Conv2DAttrs);
   if (!g) return null;
   const out = b.makeOutput([g.batch, g.outHeight, g.outWidth, g.outChannels], 'float32');
-  if (size(out.shape) > 0) conv2d(view(b, x), view(b, filter), view(b, out), g);
+  if (size(out.shape) > 0) conv2d(...views(b, x, filter, out), g);
   return out;
 }
 
@@ -156,7 +186,7 @@ function convInput(args: Args, b: WasmBackendLike): TensorInfo | null {
   const g = convInfo(attrs.inputShape, filter.shape, attrs);
   if (!g || g.outHeight !== dy.shape[1] || g.outWidth !== dy.shape[2]) return null;
   const out = b.makeOutput([...attrs.inputShape], 'float32');
-  if (size(out.shape) > 0) conv2dBackpropInput(view(b, dy), view(b, filter), view(b, out), g);
+  if (size(out.shape) > 0) conv2dBackpropInput(...views(b, dy, filter, out), g);
   return out;
 }
 
@@ -167,8 +197,104 @@ function convFilter(args: Args, b: WasmBackendLike): TensorInfo | null {
   const g = convInfo(x.shape, attrs.filterShape, attrs);
   if (!g || g.outHeight !== dy.shape[1] || g.outWidth !== dy.shape[2]) return null;
   const out = b.makeOutput([...attrs.filterShape], 'float32');
-  if (size(out.shape) > 0) conv2dBackpropFilter(view(b, x), view(b, dy), view(b, out), g);
+  if (size(out.shape) > 0) conv2dBackpropFilter(...views(b, x, dy, out), g);
   return out;
+}
+
+/** How an operand of shape `s` covers `out` (see {@link Broadcast}), with the output split it implies. */
+function cover(
+  s: readonly number[],
+  out: readonly number[],
+): { mode: Broadcast; split: number | null } | null {
+  const r = out.length;
+  if (s.length > r) return null;
+  const ps = [...Array<number>(r - s.length).fill(1), ...s];
+  if (ps.every((d, i) => d === out[i])) return { mode: 'full', split: null };
+  if (size(ps) === 1) return { mode: 'scalar', split: null };
+  const first = ps.findIndex((d) => d !== 1);
+  if (ps.slice(first).every((d, i) => d === out[first + i]) && first > 0)
+    return { mode: 'row', split: first };
+  let last = r;
+  while (last > 0 && ps[last - 1] === 1) last--;
+  if (last < r && ps.slice(0, last).every((d, i) => d === out[i])) return { mode: 'column', split: last };
+  return null;
+}
+
+/** The `[outer, inner]` view and operand modes of a broadcast `a ∘ b`, or null when it is not one of ours. */
+export function broadcastPlan(
+  aShape: readonly number[],
+  bShape: readonly number[],
+): { out: number[]; outer: number; inner: number; aMode: Broadcast; bMode: Broadcast } | null {
+  let out: number[];
+  try {
+    out = backend_util.assertAndGetBroadcastShape(aShape as number[], bShape as number[]);
+  } catch {
+    return null;
+  }
+  const ca = cover(aShape, out);
+  const cb = cover(bShape, out);
+  if (!ca || !cb) return null;
+  if (ca.split !== null && cb.split !== null && ca.split !== cb.split) return null;
+  const split = ca.split ?? cb.split;
+  const inner = split === null ? size(out) : size(out.slice(split));
+  return { out, outer: inner === 0 ? 0 : size(out) / inner, inner, aMode: ca.mode, bMode: cb.mode };
+}
+
+const BINARY: Record<string, BinaryOp> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
+
+function binaryOp(name: string) {
+  const op = BINARY[name] as BinaryOp;
+  return (args: Args, b: WasmBackendLike): TensorInfo | null => {
+    const { a, b: bt } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    if (a.dtype !== 'float32' || bt.dtype !== 'float32') return null;
+    const plan = broadcastPlan(a.shape, bt.shape);
+    if (!plan) return null;
+    const out = b.makeOutput(plan.out, 'float32');
+    if (plan.outer * plan.inner > 0)
+      binary(op, ...views(b, a, bt, out), {
+        outer: plan.outer,
+        inner: plan.inner,
+        aMode: plan.aMode,
+        bMode: plan.bMode,
+      });
+    return out;
+  };
+}
+
+function unaryOp(op: 'relu' | 'step') {
+  return (args: Args, b: WasmBackendLike): TensorInfo | null => {
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype !== 'float32') return null;
+    const alpha = op === 'step' ? ((args.attrs as unknown as StepAttrs).alpha ?? 0) : 0;
+    const out = b.makeOutput([...x.shape], 'float32');
+    const n = size(x.shape);
+    if (n > 0) unary(op, ...views(b, x, out), n, alpha);
+    return out;
+  };
+}
+
+/** `Sum` / `Mean` over one run of adjacent axes, as an `[A, B, C]` reduction of the middle axis. */
+function reduceOp(mean: boolean) {
+  return (args: Args, b: WasmBackendLike): TensorInfo | null => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as SumAttrs;
+    if (x.dtype !== 'float32') return null;
+    const axes = [...new Set(util.parseAxisParam(axis, x.shape))].sort((p, q) => p - q);
+    if (axes.length === 0) return null;
+    const lo = axes[0] as number;
+    const hi = (axes[axes.length - 1] as number) + 1;
+    if (hi - lo !== axes.length) return null;
+    const A = size(x.shape.slice(0, lo));
+    const B = size(x.shape.slice(lo, hi));
+    const C = size(x.shape.slice(hi));
+    if (mean && B === 0) return null;
+    const shape = keepDims
+      ? x.shape.map((d, i) => (i >= lo && i < hi ? 1 : d))
+      : x.shape.filter((_, i) => i < lo || i >= hi);
+    const out = b.makeOutput(shape, 'float32');
+    if (A * C > 0) reduceSum(...views(b, x, out), [A, B, C], mean ? 1 / B : 1);
+    return out;
+  };
 }
 
 const IMPLS: Record<(typeof NAMES)[number], (args: Args, b: WasmBackendLike) => TensorInfo | null> = {
@@ -176,9 +302,15 @@ const IMPLS: Record<(typeof NAMES)[number], (args: Args, b: WasmBackendLike) => 
   Conv2D: conv,
   Conv2DBackpropInput: convInput,
   Conv2DBackpropFilter: convFilter,
+  Add: binaryOp('Add'),
+  Sub: binaryOp('Sub'),
+  Multiply: binaryOp('Multiply'),
+  RealDiv: binaryOp('RealDiv'),
+  Relu: unaryOp('relu'),
+  Step: unaryOp('step'),
+  Sum: reduceOp(false),
+  Mean: reduceOp(true),
 };
-
-const previous = new Map<string, Map<string, KernelConfig>>();
 
 /**
  * Registers the native kernels for `backendName` (default `wasm`) on top of whatever is registered there (kept
@@ -189,30 +321,12 @@ const previous = new Map<string, Map<string, KernelConfig>>();
 export function registerNativeKernels(backendName = 'wasm'): string[] {
   try {
     if (!available()) return [];
-    let prev = previous.get(backendName);
-    if (!prev) {
-      prev = new Map();
-      for (const name of NAMES) {
-        const k = getKernel(name, backendName);
-        if (k) prev.set(name, k);
-      }
-      previous.set(backendName, prev);
-    }
-    const fallbacks = prev;
     for (const name of NAMES) {
       const impl = IMPLS[name];
-      const kernelFunc = (args: Args): TensorInfo | TensorInfo[] => {
+      overrideKernel('native', name, backendName, (args, fallback) => {
         const out = isWasmBackend(args.backend) ? impl(args, args.backend) : null;
-        if (out) return out;
-        const fb = fallbacks.get(name);
-        if (!fb)
-          throw new Error(
-            `${name}: no ${backendName} kernel for this case and the native one does not apply`,
-          );
-        return fb.kernelFunc(args);
-      };
-      if (getKernel(name, backendName)) unregisterKernel(name, backendName);
-      registerKernel({ kernelName: name, backendName, kernelFunc });
+        return out ?? fallback(args);
+      });
     }
     return NAMES.map((n) => `native:${n}`);
   } catch {

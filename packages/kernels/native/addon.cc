@@ -137,6 +137,64 @@ napi_value conv(napi_env env, napi_callback_info info) {
   }
 }
 
+long operand_size(Bcast m, long outer, long inner) {
+  return m == Bcast::Full ? outer * inner : m == Bcast::Row ? inner : m == Bcast::Column ? outer : 1;
+}
+
+Bcast bcast(const Args& a, size_t i, const char* what) {
+  const long v = a.integer(i, what);
+  if (v > 3) throw Err{std::string(what) + " must be 0 (full), 1 (scalar), 2 (row) or 3 (column)"};
+  return static_cast<Bcast>(v);
+}
+
+// binary(op, a, aMode, b, bMode, out, outer, inner); op: 0 add, 1 sub, 2 mul, 3 div
+napi_value binary(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const long op = a.integer(0, "op");
+    if (op > 3) throw Err{"op must be 0 (add), 1 (sub), 2 (mul) or 3 (div)"};
+    const Bcast am = bcast(a, 2, "aMode"), bm = bcast(a, 4, "bMode");
+    const long outer = a.integer(6, "outer"), inner = a.integer(7, "inner");
+    const long n = outer * inner;
+    if (n == 0) return nullptr;
+    binary_f32(static_cast<BinOp>(op), a.array<float>(1, "a", operand_size(am, outer, inner)), am,
+               a.array<float>(3, "b", operand_size(bm, outer, inner)), bm, a.array<float>(5, "out", n), outer, inner);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+// unary(op, x, out, n, alpha); op: 0 relu, 1 step (alpha where x <= 0)
+napi_value unary(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const long op = a.integer(0, "op");
+    if (op > 1) throw Err{"op must be 0 (relu) or 1 (step)"};
+    const long n = a.integer(3, "n");
+    const float alpha = static_cast<float>(a.num(4, "alpha"));
+    if (n == 0) return nullptr;
+    unary_f32(static_cast<UnOp>(op), a.array<float>(1, "x", n), a.array<float>(2, "out", n), n, alpha);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+// reduceSum(x, out, A, B, C, scale): out[a, c] = scale · sum over b of x[a, b, c]
+napi_value reduce_sum(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const long A = a.integer(2, "A"), B = a.integer(3, "B"), C = a.integer(4, "C");
+    const double scale = a.num(5, "scale");
+    if (A * C == 0) return nullptr;
+    reduce_sum_f32(a.array<float>(0, "x", A * B * C), a.array<float>(1, "out", A * C), A, B, C, scale);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
 napi_value info(napi_env env, napi_callback_info) {
   napi_value o, isa, threads, bits;
   napi_create_object(env, &o);
@@ -189,6 +247,9 @@ NAPI_MODULE_INIT() {
       {"conv2d", conv<ConvOp::Forward>},
       {"conv2dBackpropInput", conv<ConvOp::Input>},
       {"conv2dBackpropFilter", conv<ConvOp::Filter>},
+      {"binary", binary},
+      {"unary", unary},
+      {"reduceSum", reduce_sum},
       {"info", info},
       {"setIsa", set_isa},
       {"setThreads", set_threads},

@@ -20,4 +20,15 @@ void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y)
 void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* f, float* dx);
 void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* df);
 
+// Element-wise float32 kernels (eltwise.cc). A binary op's output is [outer, inner]; each operand is the full
+// array, one value, a row of `inner` values repeated over `outer`, or a column of `outer` values repeated over
+// `inner`.
+enum class BinOp { Add = 0, Sub = 1, Mul = 2, Div = 3 };
+enum class Bcast { Full = 0, Scalar = 1, Row = 2, Column = 3 };
+enum class UnOp { Relu = 0, Step = 1 };
+void binary_f32(BinOp op, const float* a, Bcast am, const float* b, Bcast bm, float* out, long outer, long inner);
+void unary_f32(UnOp op, const float* x, float* out, long n, float alpha);
+// out[a, c] = scale · Σ_b x[a, b, c], accumulated in float64.
+void reduce_sum_f32(const float* x, float* out, long A, long B, long C, double scale);
+
 }  // namespace basin

@@ -46,6 +46,20 @@ export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Float64Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Float64Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, df: Float32Array, geometry: Float64Array): void;
+  /** op: 0 add, 1 sub, 2 mul, 3 div; modes: 0 full, 1 scalar, 2 row, 3 column. */
+  binary(
+    op: number,
+    a: Float32Array,
+    aMode: number,
+    b: Float32Array,
+    bMode: number,
+    out: Float32Array,
+    outer: number,
+    inner: number,
+  ): void;
+  /** op: 0 relu, 1 step. */
+  unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
+  reduceSum(x: Float32Array, out: Float32Array, A: number, B: number, C: number, scale: number): void;
   info(): { isa: string; threads: number; vectorBits: number };
   setIsa(isa: string): boolean;
   setThreads(threads: number): number;
@@ -74,6 +88,11 @@ function tryLoad(): AddonState {
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
     if (typeof addon.sgemm !== 'function' || typeof addon.info !== 'function')
       return { addon: null, reason: `${path} is not the Basin kernels addon` };
+    if (typeof addon.binary !== 'function' || typeof addon.reduceSum !== 'function')
+      return {
+        addon: null,
+        reason: `${path} is an older build of the addon (run \`npm run build -w @basin/kernels\`)`,
+      };
     addon.info();
     return { addon, reason: null };
   } catch (err) {

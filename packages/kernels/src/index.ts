@@ -1,6 +1,7 @@
 /**
  * `@basin/kernels`: native CPU kernels (a project-owned N-API addon in C++) — packed SGEMM/DGEMM with runtime
- * AVX-512 / AVX2+FMA / portable dispatch on a persistent thread pool, and NHWC convolution passes — with plain-JS
+ * AVX-512 / AVX2+FMA / portable dispatch on a persistent thread pool, NHWC convolution passes and the element-wise
+ * ops around them (broadcast arithmetic, ReLU / step, float64-accumulated sums) — with plain-JS
  * fallbacks, so nothing breaks where the addon was not built (`npm run build -w @basin/kernels`) or
  * `BASIN_KERNELS=off`.
  */
@@ -10,6 +11,8 @@ export type { NativeAddon } from './addon';
 export { addonState, defaultAddonPath, resetAddonForTests } from './addon';
 export type { ConvGeometry, ConvPadding } from './conv';
 export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, convGeometry } from './conv';
+export type { BinaryArgs, BinaryOp, Broadcast, UnaryOp } from './eltwise';
+export { binary, reduceSum, unary } from './eltwise';
 export type { GemmArgs } from './gemm';
 export { dgemm, gemmJs, sgemm } from './gemm';
 
