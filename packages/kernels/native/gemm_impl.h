@@ -250,4 +250,148 @@ static void gemm(bool ta, bool tb, long m, long n, long k, T alpha, const T* a, 
                                  mcw / BASIN_MR * BASIN_MR, nc);
 }
 
+// ---- direct convolution ---------------------------------------------------------------------------------------
+// For narrow layers (few output channels) im2col costs more than the multiply-adds it feeds: every input value is
+// copied kh·kw times to be used in 2·cout flops each. This reads a zero-padded copy of the image in place instead:
+// a register tile of MR output pixels of one row × NR output channels accumulates over every tap and input channel,
+// the A operand being the padded image at the tap's offset with a pixel stride of sw·cin.
+static long conv_nr(long cout) {
+  constexpr long L = BASIN_VBYTES / sizeof(float);
+  return cout <= L ? L : 2 * L;
+}
+
+template <int MR, int NV>
+static inline void conv_tile(const float* __restrict x, long sx, const long* __restrict off, int taps, long cin,
+                             const float* __restrict f, float* __restrict y, long ldy, int mr, int nr) {
+  typedef vf V;
+  typedef vfu U;
+  constexpr int L = sizeof(V) / sizeof(float);
+  constexpr int NR = NV * L;
+  V acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = V{};
+  for (int t = 0; t < taps; ++t) {
+    const float* a = x + off[t];
+    for (long ci = 0; ci < cin; ++ci, f += NR) {
+      V bv[NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) bv[v] = *reinterpret_cast<const V*>(f + v * L);
+#pragma GCC unroll 32
+      for (int i = 0; i < MR; ++i) {
+        const float ai = a[i * sx + ci];
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[i][v] += ai * bv[v];
+      }
+    }
+  }
+  if (mr == MR && nr == NR) {
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) *reinterpret_cast<U*>(y + i * ldy + v * L) = acc[i][v];
+    return;
+  }
+  alignas(64) float t[MR][NR];
+  for (int i = 0; i < MR; ++i)
+    for (int v = 0; v < NV; ++v) *reinterpret_cast<V*>(&t[i][v * L]) = acc[i][v];
+  for (int i = 0; i < mr; ++i)
+    for (int j = 0; j < nr; ++j) y[i * ldy + j] = t[i][j];
+}
+
+template <int MR, int NV>
+static void conv_image_tiles(const basin::ConvGeom& g, const float* xp, long wp, const float* fp, float* y) {
+  constexpr long NR = NV * (BASIN_VBYTES / sizeof(float));
+  const int taps = static_cast<int>(g.kh * g.kw);
+  long offs[64];
+  long* off = taps <= 64 ? offs : static_cast<long*>(std::malloc(sizeof(long) * taps));
+  for (long kh = 0; kh < g.kh; ++kh)
+    for (long kw = 0; kw < g.kw; ++kw) off[kh * g.kw + kw] = (kh * wp + kw) * g.cin;
+  const long panel = taps * g.cin * NR;
+  for (long oh = 0; oh < g.oh; ++oh) {
+    const float* row = xp + oh * g.sh * wp * g.cin;
+    float* yr = y + oh * g.ow * g.cout;
+    for (long ow0 = 0; ow0 < g.ow; ow0 += MR) {
+      const int mr = static_cast<int>(std::min<long>(MR, g.ow - ow0));
+      for (long j0 = 0; j0 < g.cout; j0 += NR)
+        conv_tile<MR, NV>(row + ow0 * g.sw * g.cin, g.sw * g.cin, off, taps, g.cin, fp + (j0 / NR) * panel,
+                          yr + ow0 * g.cout + j0, g.cout, mr, static_cast<int>(std::min<long>(NR, g.cout - j0)));
+    }
+  }
+  if (off != offs) std::free(off);
+}
+
+static void conv_image(const basin::ConvGeom& g, const float* xp, long wp, const float* fp, float* y) {
+  if (conv_nr(g.cout) == BASIN_VBYTES / static_cast<long>(sizeof(float)))
+    conv_image_tiles<BASIN_MR_NARROW, 1>(g, xp, wp, fp, y);
+  else
+    conv_image_tiles<BASIN_MR, 2>(g, xp, wp, fp, y);
+}
+
+// The filter gradient of one image, directly: for each kernel row kh, the kw·cin values an output pixel reads from
+// that row of the padded image are contiguous, so C[kh] (cout × kw·cin) += dyᵀ · X_kh, with a register tile of MR
+// output channels (broadcast from dy) × NV vectors of that run. c must hold kh × cout × conv_dw_ld(g) floats.
+static long conv_dw_ld(const basin::ConvGeom& g) {
+  constexpr long L = BASIN_VBYTES / sizeof(float);
+  return (g.kw * g.cin + L - 1) / L * L;
+}
+
+template <int MR, int NV>
+static void dw_tiles(const basin::ConvGeom& g, const float* xp, long wp, const float* dy, float* c) {
+  typedef vf V;
+  typedef vfu U;
+  constexpr int L = sizeof(V) / sizeof(float);
+  const long run = g.kw * g.cin, ld = conv_dw_ld(g);
+  const long rowJump = (g.sh * wp - g.ow * g.sw) * g.cin;  // from one output row's last pixel to the next's first
+  for (long kh = 0; kh < g.kh; ++kh)
+    for (long co0 = 0; co0 < g.cout; co0 += MR) {
+      const int mr = static_cast<int>(std::min<long>(MR, g.cout - co0));
+      for (long r0 = 0; r0 < run; r0 += NV * L) {
+        V acc[MR][NV];
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+          for (int v = 0; v < NV; ++v) acc[i][v] = V{};
+        const float* x = xp + kh * wp * g.cin + r0;
+        const float* d = dy + co0;
+        for (long oh = 0; oh < g.oh; ++oh, x += rowJump)
+          for (long ow = 0; ow < g.ow; ++ow, x += g.sw * g.cin, d += g.cout) {
+            V xv[NV];
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) xv[v] = *reinterpret_cast<const U*>(x + v * L);
+            if (mr == MR) {
+#pragma GCC unroll 16
+              for (int i = 0; i < MR; ++i) {
+                const float di = d[i];
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; ++v) acc[i][v] += di * xv[v];
+              }
+            } else {
+              for (int i = 0; i < mr; ++i) {
+                const float di = d[i];
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; ++v) acc[i][v] += di * xv[v];
+              }
+            }
+          }
+        float* cp = c + (kh * g.cout + co0) * ld + r0;
+        const int nv = static_cast<int>(std::min<long>(NV, (ld - r0) / L));
+        for (int i = 0; i < mr; ++i)
+          for (int v = 0; v < nv; ++v) *reinterpret_cast<U*>(cp + i * ld + v * L) += acc[i][v];
+      }
+    }
+}
+
+static void conv_dw_image(const basin::ConvGeom& g, const float* xp, long wp, const float* dy, float* c) {
+  constexpr long L = BASIN_VBYTES / sizeof(float);
+  const long vecs = conv_dw_ld(g) / L;
+  if (vecs == 1)
+    dw_tiles<BASIN_DW_MR1, 1>(g, xp, wp, dy, c);
+  else if (vecs == 2)
+    dw_tiles<BASIN_DW_MR, 2>(g, xp, wp, dy, c);
+  else
+    dw_tiles<BASIN_DW_MR, 3>(g, xp, wp, dy, c);
+}
+
 }  // namespace BASIN_NS

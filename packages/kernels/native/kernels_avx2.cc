@@ -9,11 +9,15 @@
 #define BASIN_KC_F64 256
 #define BASIN_MC_F64 96
 #define BASIN_NC_F64 2048
+#define BASIN_DW_MR 4
+#define BASIN_DW_MR1 8
 #include "gemm_impl.h"
 
 namespace basin {
 const IsaTable& isa_avx2() {
-  static const IsaTable t{"avx2", BASIN_VBYTES * 8, &BASIN_NS::gemm<float>, &BASIN_NS::gemm<double>};
+  static const IsaTable t{"avx2", BASIN_VBYTES * 8, &BASIN_NS::gemm<float>, &BASIN_NS::gemm<double>,
+                            &BASIN_NS::conv_image, &BASIN_NS::conv_nr,
+                            &BASIN_NS::conv_dw_image, &BASIN_NS::conv_dw_ld};
   return t;
 }
 }  // namespace basin

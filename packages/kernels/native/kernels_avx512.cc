@@ -9,11 +9,15 @@
 #define BASIN_KC_F64 512
 #define BASIN_MC_F64 144
 #define BASIN_NC_F64 2048
+#define BASIN_DW_MR 8
+#define BASIN_DW_MR1 16
 #include "gemm_impl.h"
 
 namespace basin {
 const IsaTable& isa_avx512() {
-  static const IsaTable t{"avx512", BASIN_VBYTES * 8, &BASIN_NS::gemm<float>, &BASIN_NS::gemm<double>};
+  static const IsaTable t{"avx512", BASIN_VBYTES * 8, &BASIN_NS::gemm<float>, &BASIN_NS::gemm<double>,
+                            &BASIN_NS::conv_image, &BASIN_NS::conv_nr,
+                            &BASIN_NS::conv_dw_image, &BASIN_NS::conv_dw_ld};
   return t;
 }
 }  // namespace basin

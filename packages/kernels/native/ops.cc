@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -203,7 +204,94 @@ static void over_images(const ConvGeom& g, F body) {
     pool().run(work);
 }
 
+// ---- direct convolution (no im2col), for narrow layers -----------------------------------------------------------
+
+// Whether the direct convolution is used: few output channels (at most two vectors), where im2col's copies cost
+// more than the multiply-adds they feed. BASIN_KERNELS_CONV=gemm or =direct forces a path (benchmarks, tests; read
+// on every call, so a process can compare both).
+static bool use_direct(const ConvGeom& g) {
+  if (is_pointwise(g) || g.kh * g.kw > 64) return false;
+  if (const char* s = std::getenv("BASIN_KERNELS_CONV")) {
+    if (std::strcmp(s, "gemm") == 0) return false;
+    if (std::strcmp(s, "direct") == 0) return true;
+  }
+  return g.cout <= 2 * (active_isa().vectorBits / 32);
+}
+
+// Rows and pixels of the zero-padded image the direct convolution reads: every tap of every output pixel.
+static long padded_rows(const ConvGeom& g) { return (g.oh - 1) * g.sh + g.kh; }
+static long padded_cols(const ConvGeom& g) { return (g.ow - 1) * g.sw + g.kw; }
+// Floats past the padded image that a register tile may read (rows of a partial tile beyond the image's end).
+static long pad_slack(const ConvGeom& g) { return (32 * g.sw + g.kw + 1) * g.cin + 64; }
+
+// xp = image `img` of x, zero-padded to padded_rows × wp pixels (cropped where the output never reads), + slack.
+static void pad_image(const ConvGeom& g, const float* x, long wp, float* xp) {
+  const long c = g.cin, hp = padded_rows(g);
+  const long lo = std::min(wp, g.padLeft), hi = std::min(wp, g.padLeft + g.w);
+  for (long ih = 0; ih < hp; ++ih) {
+    float* d = xp + ih * wp * c;
+    const long src = ih - g.padTop;
+    if (src < 0 || src >= g.h || hi <= lo) {
+      std::memset(d, 0, sizeof(float) * wp * c);
+      continue;
+    }
+    std::memset(d, 0, sizeof(float) * lo * c);
+    std::memcpy(d + lo * c, x + (src * g.w + (lo - g.padLeft)) * c, sizeof(float) * (hi - lo) * c);
+    std::memset(d + hi * c, 0, sizeof(float) * (wp - hi) * c);
+  }
+  std::memset(xp + hp * wp * c, 0, sizeof(float) * pad_slack(g));
+}
+
+struct AlignedFloats {
+  float* p = nullptr;
+  size_t n = 0;
+  float* get(size_t need) {
+    if (need > n) {
+      std::free(p);
+      n = (need + 15) & ~size_t(15);
+      p = static_cast<float*>(std::aligned_alloc(64, n * sizeof(float)));
+    }
+    return p;
+  }
+  ~AlignedFloats() { std::free(p); }
+};
+static thread_local AlignedFloats t_padded;
+
+static void conv2d_direct(const ConvGeom& g, const float* x, const float* f, float* y) {
+  const IsaTable& isa = active_isa();
+  const long nr = isa.convNr(g.cout), taps = g.kh * g.kw;
+  const long panels = (g.cout + nr - 1) / nr;
+  // The filter in panels of nr output channels: fp[panel][tap][ci][nr], zero-padded past cout.
+  AlignedFloats packed;
+  float* fp = packed.get(static_cast<size_t>(panels * taps * g.cin * nr));
+  for (long p = 0; p < panels; ++p)
+    for (long t = 0; t < taps; ++t)
+      for (long ci = 0; ci < g.cin; ++ci) {
+        float* d = fp + ((p * taps + t) * g.cin + ci) * nr;
+        for (long j = 0; j < nr; ++j) {
+          const long co = p * nr + j;
+          d[j] = co < g.cout ? f[(t * g.cin + ci) * g.cout + co] : 0.f;
+        }
+      }
+  const long wp = padded_cols(g);
+  const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
+  std::atomic<long> next{0};
+  auto work = [&](int, int) {
+    float* xp = t_padded.get(padded);
+    for (long img; (img = next.fetch_add(1, std::memory_order_relaxed)) < g.n;) {
+      pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
+      isa.convImage(g, xp, wp, fp, y + img * g.oh * g.ow * g.cout);
+    }
+  };
+  const double flops = 2.0 * g.n * g.oh * g.ow * taps * g.cin * g.cout;
+  if (flops < 2e6 || g.n < 2)
+    work(0, 1);
+  else
+    pool().run(work);
+}
+
 void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y) {
+  if (use_direct(g)) return conv2d_direct(g, x, f, y);
   const long K = g.kh * g.kw * g.cin;
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
@@ -256,7 +344,43 @@ void conv2d_backprop_input(const ConvGeom& g, const float* dy, const float* f, f
   });
 }
 
+// Filter gradient without im2col (see convDwImage): partial sums per chunk of images, added in chunk order, so the
+// result does not depend on which thread ran which chunk.
+static void conv2d_dw_direct(const ConvGeom& g, const float* x, const float* dy, float* df) {
+  const IsaTable& isa = active_isa();
+  const long ld = isa.convDwLd(g), wp = padded_cols(g), run = g.kw * g.cin;
+  const long chunk = std::max<long>(1, std::min<long>(8, 2048 / std::max<long>(1, g.oh * g.ow)));
+  const long chunks = (g.n + chunk - 1) / chunk;
+  const size_t cn = static_cast<size_t>(g.kh * g.cout * ld);
+  AlignedFloats parts;
+  float* part = parts.get(cn * static_cast<size_t>(chunks));
+  std::memset(part, 0, sizeof(float) * cn * static_cast<size_t>(chunks));
+  const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
+  std::atomic<long> next{0};
+  auto work = [&](int, int) {
+    float* xp = t_padded.get(padded);
+    for (long c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;)
+      for (long img = c * chunk; img < std::min(g.n, (c + 1) * chunk); ++img) {
+        pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
+        isa.convDwImage(g, xp, wp, dy + img * g.oh * g.ow * g.cout, part + c * cn);
+      }
+  };
+  const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * g.cin * g.cout;
+  if (flops < 2e6 || chunks < 2)
+    work(0, 1);
+  else
+    pool().run(work);
+  for (long c = 1; c < chunks; ++c)
+    for (size_t i = 0; i < cn; ++i) part[i] += part[c * cn + i];
+  for (long kh = 0; kh < g.kh; ++kh)
+    for (long co = 0; co < g.cout; ++co) {
+      const float* src = part + (kh * g.cout + co) * ld;
+      for (long r = 0; r < run; ++r) df[(kh * run + r) * g.cout + co] = src[r];
+    }
+}
+
 void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* df) {
+  if (use_direct(g)) return conv2d_dw_direct(g, x, dy, df);
   const long K = g.kh * g.kw * g.cin;
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;

@@ -12,6 +12,13 @@
 
 namespace basin {
 
+namespace {
+// state_: job generation in the high 32 bits, bit 31 "closed", workers inside the job in the low 31 bits.
+constexpr uint64_t kClosed = 1ULL << 31;
+constexpr uint64_t kCount = kClosed - 1;
+inline uint32_t gen_of(uint64_t s) { return static_cast<uint32_t>(s >> 32); }
+}  // namespace
+
 Pool::Pool(int n) : n_(n < 1 ? 1 : n) {
   for (int i = 1; i < n_; ++i) {
     threads_.emplace_back([this, i] { worker(i); });
@@ -33,8 +40,19 @@ void Pool::worker(int id) {
       g = gen_.load(std::memory_order_acquire);
     }
     seen = g;
+    // Join job g unless the caller already closed it (it finished every part while this thread was asleep or
+    // descheduled): a late worker skips the job instead of making the caller wait for it.
+    uint64_t s = state_.load(std::memory_order_acquire);
+    bool joined = false;
+    while (gen_of(s) == g && !(s & kClosed))
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) {
+        joined = true;
+        break;
+      }
+    if (!joined) continue;
     (*job_)(id, n_);
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    s = state_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+    if ((s & kClosed) && (s & kCount) == 0) {
       std::lock_guard<std::mutex> lk(done_m_);
       done_cv_.notify_one();
     }
@@ -48,17 +66,21 @@ void Pool::run(const std::function<void(int, int)>& f) {
     return;
   }
   job_ = &f;
-  pending_.store(n_ - 1, std::memory_order_release);
+  const unsigned g = gen_.load(std::memory_order_relaxed) + 1;
+  state_.store(static_cast<uint64_t>(g) << 32, std::memory_order_release);
   {
     std::lock_guard<std::mutex> lk(m_);
-    gen_.fetch_add(1, std::memory_order_acq_rel);
+    gen_.store(g, std::memory_order_release);
   }
   cv_.notify_all();
   f(0, n_);
-  for (int spin = 0; spin < 1000 && pending_.load(std::memory_order_acquire) != 0; ++spin) BASIN_PAUSE();
-  if (pending_.load(std::memory_order_acquire) != 0) {
+  // Close the job; then wait only for the workers inside it (they are running parts, so this is short).
+  const uint64_t s = state_.fetch_or(kClosed, std::memory_order_acq_rel) | kClosed;
+  if ((s & kCount) == 0) return;
+  for (int spin = 0; spin < 1000 && (state_.load(std::memory_order_acquire) & kCount) != 0; ++spin) BASIN_PAUSE();
+  if ((state_.load(std::memory_order_acquire) & kCount) != 0) {
     std::unique_lock<std::mutex> lk(done_m_);
-    done_cv_.wait(lk, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+    done_cv_.wait(lk, [&] { return (state_.load(std::memory_order_acquire) & kCount) == 0; });
   }
 }
 

@@ -1,10 +1,13 @@
-// A persistent pool of worker threads: run(f) calls f(0..n-1) with the caller as thread 0 and returns when all
-// are done. Workers and the caller spin only briefly (~20 µs) before sleeping on a condition variable, so an
-// oversubscribed machine (other processes, wasm worker threads) is not made worse by busy-waiting; callers hand out
-// work dynamically (an atomic counter), so a thread that is descheduled delays nobody. Calls from a second JS thread while a job runs
-// (worker_threads) execute serially on their own thread rather than wait.
+// A persistent pool of worker threads: run(f) calls f(thread index, thread count) on the caller (thread 0) and on
+// the workers that join before the caller is done with f, and returns when those are done too. f must hand out its
+// work dynamically (an atomic counter), so that any subset of threads finishes it: a worker that wakes late — the
+// machine is oversubscribed, the wasm backend's own worker spins on the other core — finds the job closed and skips
+// it, instead of the caller waiting a scheduler tick for it. Workers and the caller spin only briefly (~20 µs)
+// before sleeping on a condition variable. Calls from a second JS thread while a job runs (worker_threads) execute
+// serially on their own thread rather than wait.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -25,7 +28,7 @@ class Pool {
   std::vector<std::thread> threads_;
   const std::function<void(int, int)>* job_ = nullptr;
   std::atomic<unsigned> gen_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> state_{0};  // generation, closed flag and joined-worker count of the current job
   std::mutex m_;
   std::condition_variable cv_;
   std::mutex done_m_;

@@ -60,6 +60,11 @@ const CASES: Case[] = [
   { x: [4, 32, 32, 3], f: [3, 3, 3, 16], s: 1, pad: 'same' },
   { x: [8, 16, 16, 16], f: [3, 3, 16, 32], s: 2, pad: 'same' },
   { x: [8, 8, 8, 64], f: [3, 3, 64, 64], s: 1, pad: 'same' },
+  // for the direct path: cout between one and two vectors, several panels, kw·cin not a whole vector, one image
+  { x: [3, 11, 13, 5], f: [3, 3, 5, 20], s: 1, pad: 'same' },
+  { x: [2, 12, 9, 7], f: [5, 5, 7, 40], s: 2, pad: 'same' },
+  { x: [1, 6, 6, 16], f: [3, 3, 16, 16], s: 1, pad: 'valid' },
+  { x: [5, 17, 19, 16], f: [3, 3, 16, 16], s: 1, pad: 'same' },
 ];
 
 /** TF.js `cpu` results: forward, and both gradients of Σ conv(x, w) ⊙ dy. */
@@ -95,8 +100,11 @@ function relErr(got: Float32Array, want: Float32Array): number {
   return e / (s || 1);
 }
 
-function checkAll(label: string) {
-  CASES.forEach((c, i) => {
+// The inputs and TF.js results of each case, computed once for all the paths checked.
+const refs = new Map<number, { x: Float32Array; w: Float32Array; ref: ReturnType<typeof tfReference> }>();
+function inputsAndReference(c: Case, i: number) {
+  let r = refs.get(i);
+  if (!r) {
     const x = rand(
       c.x.reduce((a, b) => a * b),
       20 + i,
@@ -111,6 +119,15 @@ function checkAll(label: string) {
         60 + i,
       ),
     );
+    r = { x, w, ref };
+    refs.set(i, r);
+  }
+  return r;
+}
+
+function checkAll(label: string) {
+  CASES.forEach((c, i) => {
+    const { x, w, ref } = inputsAndReference(c, i);
     const g = convGeometry(c.x, c.f, c.s, c.pad);
     assert.deepEqual(
       [g.batch, g.outHeight, g.outWidth, g.outChannels],
@@ -131,17 +148,24 @@ function checkAll(label: string) {
 }
 
 describe('convolutions against TF.js cpu (forward, grad input, grad filter)', () => {
-  for (const isa of ['avx512', 'avx2', 'generic'] as const) {
-    it(`native ${isa}: strides 1/2, same/valid/explicit padding, odd sizes, 1×1 … 5×5`, (t) => {
-      if (!available()) return t.skip(`addon not loaded: ${info().reason}`);
-      if (!useIsa(isa)) return t.skip(`this CPU lacks ${isa}`);
-      try {
-        checkAll(isa);
-      } finally {
-        useIsa('best');
-      }
-    });
-  }
+  // BASIN_KERNELS_CONV picks the path: direct (padded image read in place) or im2col + GEMM; the addon reads it
+  // on every call, and by default takes direct for narrow layers only
+  for (const isa of ['avx512', 'avx2', 'generic'] as const)
+    for (const path of ['direct', 'gemm'] as const) {
+      it(`native ${isa}, ${path}: strides 1/2, same/valid/explicit padding, odd sizes, 1×1 … 5×5`, (t) => {
+        if (!available()) return t.skip(`addon not loaded: ${info().reason}`);
+        if (!useIsa(isa)) return t.skip(`this CPU lacks ${isa}`);
+        const before = process.env.BASIN_KERNELS_CONV;
+        process.env.BASIN_KERNELS_CONV = path;
+        try {
+          checkAll(`${isa} ${path}`);
+        } finally {
+          useIsa('best');
+          if (before === undefined) delete process.env.BASIN_KERNELS_CONV;
+          else process.env.BASIN_KERNELS_CONV = before;
+        }
+      });
+    }
   it('JS fallback (BASIN_KERNELS=off)', () => {
     const before = process.env.BASIN_KERNELS;
     process.env.BASIN_KERNELS = 'off';
