@@ -2,7 +2,8 @@
  * `npm run bench -w @basin/kernels [-- --json] [-- --rounds 2] [-- --quick]`: the native kernels against NumPy
  * (OpenBLAS) on this machine, in one run:
  *
- * 1. GEMM GFLOP/s, fp32 and fp64, square sizes, native vs NumPy on the same sizes;
+ * 1. GEMM GFLOP/s, fp32 and fp64, square sizes, native vs NumPy on the same sizes; the default model's 3×3
+ *    convolutions (forward and both gradients), direct vs im2col + GEMM;
  * 2. training images/s of the default model (ResNet-8 w16, batch 64; 32×32×3 and 28×28×1) and of ResNet-20 w16
  *    (32×32×3) on the wasm backend with the native kernels and without (`BASIN_KERNELS=off`), each in a fresh
  *    process;
@@ -23,7 +24,15 @@ import { parseArgs } from 'node:util';
 // @basin/analysis depends on @basin/kernels: resolved through the workspace link, not declared (no cycle for turbo).
 import { gemmBackend, linearCka, writeNpy } from '@basin/analysis';
 import { NUMPY_CKA_SCRIPT } from '@basin/analysis/bench/numpy-cka';
-import { dgemm, info, sgemm } from '../src/index';
+import {
+  conv2d,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  convGeometry,
+  dgemm,
+  info,
+  sgemm,
+} from '../src/index';
 
 const { values: args } = parseArgs({
   options: {
@@ -146,6 +155,71 @@ let numpyVersion: string | null = null;
         numpy: np[k] ? spread(np[k]!, true) : null,
       });
     }
+}
+
+// ---- 1b. convolutions -----------------------------------------------------------------------------------------
+// The 3×3 layers of ResNet-8 w16 on 32×32×3 at batch 64, each pass on both paths (BASIN_KERNELS_CONV, read by the
+// addon on every call): direct (the padded image read in place) and im2col + GEMM. The default takes direct for
+// layers of at most two vectors of output channels.
+const CONV_LAYERS: {
+  name: string;
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number;
+}[] = [
+  { name: 'conv1 3→16 32×32', x: [64, 32, 32, 3], f: [3, 3, 3, 16], s: 1 },
+  { name: 'layer1 16→16 32×32', x: [64, 32, 32, 16], f: [3, 3, 16, 16], s: 1 },
+  { name: 'layer2 16→32 /2', x: [64, 32, 32, 16], f: [3, 3, 16, 32], s: 2 },
+  { name: 'layer2 32→32 16×16', x: [64, 16, 16, 32], f: [3, 3, 32, 32], s: 1 },
+  { name: 'layer3 64→64 8×8', x: [64, 8, 8, 64], f: [3, 3, 64, 64], s: 1 },
+];
+const PASSES = ['forward', 'grad input', 'grad filter'] as const;
+const convRows: { layer: string; pass: string; direct: Spread; gemm: Spread }[] = [];
+if (kinfo.impl === 'native') {
+  const convEnv = process.env.BASIN_KERNELS_CONV;
+  const gf: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    say(`convolutions round ${r + 1}/${rounds} …`);
+    for (const l of CONV_LAYERS) {
+      const geo = convGeometry([...l.x], [...l.f], l.s, 'same');
+      const x = new Float32Array(l.x.reduce((a, b) => a * b)).map(() => Math.random() - 0.5);
+      const w = new Float32Array(l.f.reduce((a, b) => a * b)).map(() => Math.random() - 0.5);
+      const y = new Float32Array(geo.batch * geo.outHeight * geo.outWidth * geo.outChannels).map(() =>
+        Math.random(),
+      );
+      const dx = new Float32Array(x.length);
+      const dw = new Float32Array(w.length);
+      const flops = 2 * y.length * l.f[0] * l.f[1] * l.f[2];
+      const run = [
+        () => conv2d(x, w, y, geo),
+        () => conv2dBackpropInput(y, w, dx, geo),
+        () => conv2dBackpropFilter(x, y, dw, geo),
+      ];
+      for (const path of ['direct', 'gemm'] as const) {
+        process.env.BASIN_KERNELS_CONV = path;
+        run.forEach((f, i) => {
+          f();
+          let best = Number.POSITIVE_INFINITY;
+          for (let k = 0; k < 10; k++) {
+            const t0 = performance.now();
+            f();
+            best = Math.min(best, performance.now() - t0);
+          }
+          push(gf, `${l.name}|${PASSES[i]}|${path}`, flops / (best / 1000) / 1e9);
+        });
+      }
+    }
+  }
+  if (convEnv === undefined) delete process.env.BASIN_KERNELS_CONV;
+  else process.env.BASIN_KERNELS_CONV = convEnv;
+  for (const l of CONV_LAYERS)
+    for (const pass of PASSES)
+      convRows.push({
+        layer: l.name,
+        pass,
+        direct: spread(gf[`${l.name}|${pass}|direct`]!, true),
+        gemm: spread(gf[`${l.name}|${pass}|gemm`]!, true),
+      });
 }
 
 // ---- 2. training ---------------------------------------------------------------------------------------------
@@ -301,6 +375,7 @@ const summary = {
   blas,
   rounds,
   gemm: gemmRows,
+  convolutions: convRows,
   training: trainRows,
   cka: ckaRows,
 };
@@ -316,6 +391,15 @@ else {
     out(
       `${`${r.dtype} ${r.n}`.padEnd(24)} ${fmt(r.native).padEnd(24)} ${(r.numpy ? fmt(r.numpy) : '-').padEnd(24)} ${r.numpy ? `${((100 * r.native.best) / r.numpy.best).toFixed(0)}%` : '-'}`,
     );
+  if (convRows.length) {
+    out(
+      '\nconvolutions, ResNet-8 w16 layers, batch 64   direct GFLOP/s          im2col+GEMM GFLOP/s     direct/GEMM',
+    );
+    for (const r of convRows)
+      out(
+        `${`${r.layer}, ${r.pass}`.padEnd(45)} ${fmt(r.direct, 0).padEnd(23)} ${fmt(r.gemm, 0).padEnd(23)} ${(r.direct.best / r.gemm.best).toFixed(2)}`,
+      );
+  }
   out(
     '\ntraining (wasm backend, batch 64)   with native kernels img/s   without (wasm) img/s   speed-up   CPU s/step native / wasm',
   );

@@ -206,16 +206,19 @@ static void over_images(const ConvGeom& g, F body) {
 
 // ---- direct convolution (no im2col), for narrow layers -----------------------------------------------------------
 
-// Whether the direct convolution is used: few output channels (at most two vectors), where im2col's copies cost
-// more than the multiply-adds they feed. BASIN_KERNELS_CONV=gemm or =direct forces a path (benchmarks, tests; read
-// on every call, so a process can compare both).
-static bool use_direct(const ConvGeom& g) {
+// Whether the direct convolution is used for a pass (`filter`: the filter gradient, else the forward pass, which
+// stride-1 input gradients also run). Direct wins where im2col's copies cost more than the multiply-adds they feed:
+// measured on the default ResNets (AVX-512, bench/kernels.bench.ts), 1.6–4.9× for layers of one vector of output
+// channels, 0.9× in the forward pass beyond that; 1.1–1.6× for the filter gradient up to four vectors.
+// BASIN_KERNELS_CONV=gemm or =direct forces a path (benchmarks, tests; read on every call).
+static bool use_direct(const ConvGeom& g, bool filter) {
   if (is_pointwise(g) || g.kh * g.kw > 64) return false;
   if (const char* s = std::getenv("BASIN_KERNELS_CONV")) {
     if (std::strcmp(s, "gemm") == 0) return false;
     if (std::strcmp(s, "direct") == 0) return true;
   }
-  return g.cout <= 2 * (active_isa().vectorBits / 32);
+  const long lanes = active_isa().vectorBits / 32;
+  return g.cout <= (filter ? 4 : 1) * lanes;
 }
 
 // Rows and pixels of the zero-padded image the direct convolution reads: every tap of every output pixel.
@@ -291,7 +294,7 @@ static void conv2d_direct(const ConvGeom& g, const float* x, const float* f, flo
 }
 
 void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y) {
-  if (use_direct(g)) return conv2d_direct(g, x, f, y);
+  if (use_direct(g, false)) return conv2d_direct(g, x, f, y);
   const long K = g.kh * g.kw * g.cin;
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
@@ -380,7 +383,7 @@ static void conv2d_dw_direct(const ConvGeom& g, const float* x, const float* dy,
 }
 
 void conv2d_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* df) {
-  if (use_direct(g)) return conv2d_dw_direct(g, x, dy, df);
+  if (use_direct(g, true)) return conv2d_dw_direct(g, x, dy, df);
   const long K = g.kh * g.kw * g.cin;
   const bool pw = is_pointwise(g);
   const GemmFn<float> fn = active_isa().sgemm;
