@@ -10,7 +10,7 @@
  * n×n matrix, the choice when n ≫ d); the Gram form builds K and L chunk by chunk over features (memory n², the
  * choice when d ≫ n). All sums are float64, whatever the input type.
  */
-import { gemmTN } from './gemm';
+import { gemmBackend, gemmNT, gemmTN } from './gemm';
 import { sharedFloat64 } from './gemm-parallel';
 import { AnalysisInputError, asRows, type NumericArray, type Tensor } from './tensor';
 
@@ -46,12 +46,12 @@ interface Prepared {
   d: number;
   /** Column means. */
   mean: Float64Array;
-  /** Squared norm of each centred row (the diagonal of the centred Gram matrix). */
+  /** Squared norm of each centred row (the diagonal of the centred Gram matrix); debiased CKA only, else empty. */
   rowSq: Float64Array;
   rowSqSum: number;
 }
 
-function prepare(t: Tensor, name: string): Prepared {
+function prepare(t: Tensor, name: string, debiased: boolean): Prepared {
   const { n, d } = asRows(t, name);
   if (n === 0) throw new AnalysisInputError(`${name}: empty array (0 examples)`);
   if (d === 0)
@@ -76,9 +76,9 @@ function prepare(t: Tensor, name: string): Prepared {
     }
     mean[f] = mean[f]! / n;
   }
-  const rowSq = new Float64Array(n);
+  const rowSq = new Float64Array(debiased ? n : 0);
   let rowSqSum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rowSq.length; i++) {
     const o = i * d;
     let s = 0;
     for (let f = 0; f < d; f++) {
@@ -155,15 +155,36 @@ function selfFeature(x: Prepared, chunk: number, c: Float64Array): number {
   return upperDot(c, c, x.d);
 }
 
-/** Upper triangle of the centred Gram matrix Xc Xcᵀ (n × n), accumulated over chunks of features. */
+/** Copies features f0..f0+w of p, centred, into buf (n × w, row-major: contiguous runs, no transposition). */
+function centreColumns(p: Prepared, f0: number, w: number, buf: Float64Array): void {
+  const { data, d, n, mean } = p;
+  for (let i = 0; i < n; i++) {
+    const s = i * d + f0;
+    const o = i * w;
+    for (let f = 0; f < w; f++) buf[o + f] = data[s + f]! - mean[f0 + f]!;
+  }
+}
+
+/**
+ * Upper triangle of the centred Gram matrix Xc Xcᵀ (n × n), accumulated over chunks of features.
+ *
+ * @remarks With the native GEMM the chunk is copied row-major and multiplied as B·Bᵀ; the wasm/JS kernels take
+ * Aᵀ·B only, so there the chunk is transposed while it is centred.
+ */
 function gramUpper(x: Prepared, chunk: number): Float64Array {
   const { n, d } = x;
   const k = sharedFloat64(n * n);
   const buf = sharedFloat64(chunk * n);
+  const native = gemmBackend() === 'native';
   for (let f0 = 0; f0 < d; f0 += chunk) {
     const w = Math.min(chunk, d - f0);
-    centreColumnsT(x, f0, w, buf);
-    gemmTN(buf, buf, n, n, w, k, { upper: true });
+    if (native) {
+      centreColumns(x, f0, w, buf);
+      gemmNT(buf, buf, n, n, w, k, { upper: true });
+    } else {
+      centreColumnsT(x, f0, w, buf);
+      gemmTN(buf, buf, n, n, w, k, { upper: true });
+    }
   }
   return k;
 }
@@ -247,8 +268,8 @@ export function ckaMatrix(
 ): { cka: number[][]; method: CkaMethod } {
   const debiased = opts.debiased ?? false;
   const chunk = Math.max(1, Math.floor(opts.chunk ?? 256));
-  const px = xs.map((t, i) => prepare(t, names?.x?.[i] ?? `X${i}`));
-  const py = ys.map((t, i) => prepare(t, names?.y?.[i] ?? `Y${i}`));
+  const px = xs.map((t, i) => prepare(t, names?.x?.[i] ?? `X${i}`, debiased));
+  const py = ys.map((t, i) => prepare(t, names?.y?.[i] ?? `Y${i}`, debiased));
   const all = [...px, ...py];
   const first = all[0];
   if (!first) return { cka: [], method: 'feature' };

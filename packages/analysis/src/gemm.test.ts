@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randn } from '../test/fixtures';
-import { gemmBackend, gemmTN, gemmTNJs } from './gemm';
+import { gemmBackend, gemmNT, gemmTN, gemmTNJs } from './gemm';
 import { gemmThreads, gemmTNParallel, sharedFloat64 } from './gemm-parallel';
 
 function naive(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
@@ -77,4 +77,36 @@ describe('gemmTNParallel', () => {
       false,
     );
   });
+});
+
+describe(`gemmNT (${gemmBackend()}, and the transposing fallback with BASIN_GEMM=js)`, () => {
+  for (const forced of [undefined, 'js'] as const)
+    for (const [m, n, k, upper] of [
+      [3, 5, 7, false],
+      [131, 97, 300, false],
+      [150, 150, 260, true],
+    ] as const) {
+      it(`C += ABᵀ, m=${m} n=${n} k=${k}${upper ? ', upper' : ''}${forced ? ', BASIN_GEMM=js' : ''}`, () => {
+        const before = process.env.BASIN_GEMM;
+        if (forced) process.env.BASIN_GEMM = forced;
+        try {
+          const a = randn(m * k, m + 3 * k);
+          const b = upper ? a : randn(n * k, n);
+          const c = new Float64Array(m * n).fill(1);
+          gemmNT(a, b, m, n, k, c, { upper });
+          // the reference from Aᵀ and Bᵀ, written out
+          const at = new Float64Array(k * m);
+          const bt = new Float64Array(k * n);
+          for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) at[p * m + i] = a[i * k + p]!;
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b[j * k + p]!;
+          const want = naive(at, bt, m, n, k);
+          for (let i = 0; i < m; i++)
+            for (let j = upper ? i : 0; j < n; j++)
+              assert.ok(Math.abs(c[i * n + j]! - 1 - want[i * n + j]!) < 1e-10, `${i},${j}`);
+        } finally {
+          if (before === undefined) delete process.env.BASIN_GEMM;
+          else process.env.BASIN_GEMM = before;
+        }
+      });
+    }
 });

@@ -172,6 +172,34 @@ export function gemmTN(
   } else gemmTNJs(a, b, m, n, k, c, opts);
 }
 
+/**
+ * `C += A Bᵀ`: C is m×n, A is m×k, B is n×k, all row-major and contiguous. The native DGEMM takes this layout
+ * directly; elsewhere A and B are transposed into scratch arrays and {@link gemmTN} runs.
+ */
+export function gemmNT(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  c: Float64Array,
+  opts: Pick<GemmOptions, 'upper'> = {},
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const upper = opts.upper ?? false;
+  if ((!upper || m === n) && useNative()) {
+    nativeDgemm(a, b, c, { m, n, k, transB: true, beta: 1, upper });
+    return;
+  }
+  const transpose = (src: Float64Array, rows: number): Float64Array => {
+    const t = new Float64Array(k * rows);
+    for (let i = 0; i < rows; i++) for (let p = 0; p < k; p++) t[p * rows + i] = src[i * k + p]!;
+    return t;
+  };
+  const at = transpose(a, m);
+  gemmTN(at, b === a && m === n ? at : transpose(b, n), m, n, k, c, { upper });
+}
+
 /** Block sizes handed to {@link gemmWasmRange} (a parameter so the function is self-contained, see below). */
 export interface WasmBlocking {
   KC: number;

@@ -53,7 +53,7 @@ export {
   formatFindings,
   type StudyMeasurements,
 } from './findings';
-export { type GemmOptions, gemmBackend, gemmTN, gemmTNJs } from './gemm';
+export { type GemmOptions, gemmBackend, gemmNT, gemmTN, gemmTNJs } from './gemm';
 export { float32ToHalf, halfToFloat32 } from './half';
 export {
   type MistakeCounts,
