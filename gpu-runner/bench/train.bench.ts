@@ -15,8 +15,7 @@ import { type BackendInfo, initBackend, shutdownBackend } from '../src/backend/b
 import { trainingFlops } from '../src/model/flops';
 import { ResNet } from '../src/model/resnet';
 import { resnetSpec } from '../src/model/spec';
-import { taskLoss } from '../src/train/loss';
-import { Sgd } from '../src/train/sgd';
+import { syntheticStep } from '../src/train/synthetic-step';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,24 +80,7 @@ function timeTraining(
   minSteps: number,
   warmup: boolean,
 ): { steps: number; perStep: number } {
-  const model = ResNet.create(spec, { seed: 1 });
-  const sgd = new Sgd(
-    model.modules.flatMap((m) =>
-      m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),
-    ),
-  );
-  const vars = model.variables();
-  const x = tf.randomNormal([batch, ...spec.inputShape]) as tf.Tensor4D;
-  const y = tf.tensor1d(
-    Array.from({ length: batch }, (_, i) => i % 10),
-    'int32',
-  );
-  const step = () => {
-    const { value, grads } = tf.variableGrads(() => taskLoss('MULTICLASS', model.forward(x).logits, y), vars);
-    sgd.step(grads, 0.01);
-    value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
-  };
+  const { step, dispose } = syntheticStep(ResNet.create(spec, { seed: 1 }), batch);
   if (warmup) step();
   let steps = 0;
   const t0 = performance.now();
@@ -107,9 +89,7 @@ function timeTraining(
     steps++;
   }
   const perStep = (performance.now() - t0) / 1000 / steps;
-  tf.dispose([x, y]);
-  sgd.dispose();
-  model.dispose();
+  dispose();
   return { steps, perStep };
 }
 

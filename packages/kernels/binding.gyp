@@ -16,7 +16,7 @@
     },
     {
       "target_name": "basin_kernels",
-      "sources": ["native/addon.cc", "native/ops.cc", "native/eltwise.cc", "native/pool.cc"],
+      "sources": ["native/addon.cc", "native/ops.cc", "native/eltwise.cc", "native/centre.cc", "native/pool.cc"],
       "dependencies": ["basin_kernels_generic"],
       "conditions": [
         ["target_arch=='x64'", {

@@ -13,6 +13,7 @@ export {
   resumeRun,
 } from './runs';
 export { Sgd, type SgdOptions, type SgdParam } from './sgd';
+export { type SyntheticStep, sgdFor, syntheticStep } from './synthetic-step';
 export { type StripesOptions, stripesDataset } from './test-data';
 export {
   type BatchEndEvent,

@@ -11,7 +11,7 @@ import type { Dataset } from '../data/types';
 import type { ResNet } from '../model/resnet';
 import { evaluate } from './evaluate';
 import { batchTensors, checkBatch, taskLoss } from './loss';
-import { Sgd } from './sgd';
+import { sgdFor } from './synthetic-step';
 
 /** After every optimiser step. */
 export interface BatchEndEvent {
@@ -190,12 +190,7 @@ export async function trainModel(
   const fullSteps = Math.ceil(dataset.train.size / bs);
   const stepsPerEpoch = Math.min(fullSteps, options.maxBatchesPerEpoch ?? fullSteps);
 
-  const sgd = new Sgd(
-    model.modules.flatMap((m) =>
-      m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),
-    ),
-    { momentum: options.momentum, weightDecay: options.weightDecay },
-  );
+  const sgd = sgdFor(model, { momentum: options.momentum, weightDecay: options.weightDecay });
   const vars = model.variables();
   let epoch = options.resume?.epoch ?? 0;
   let step = options.resume?.step ?? 0;

@@ -10,6 +10,7 @@
  * n×n matrix, the choice when n ≫ d); the Gram form builds K and L chunk by chunk over features (memory n², the
  * choice when d ≫ n). All sums are float64, whatever the input type.
  */
+import { centre, columnSums } from '@basin/kernels';
 import { gemmBackend, gemmNT, gemmTN } from './gemm';
 import { sharedFloat64 } from './gemm-parallel';
 import { AnalysisInputError, asRows, type NumericArray, type Tensor } from './tensor';
@@ -58,10 +59,7 @@ function prepare(t: Tensor, name: string, debiased: boolean): Prepared {
     throw new AnalysisInputError(`${name}: examples have no features (shape [${t.shape.join(', ')}])`);
   const x = t.data;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let f = 0; f < d; f++) mean[f] = mean[f]! + x[o + f]!;
-  }
+  columnSums(x, n, d, mean);
   for (let f = 0; f < d; f++) {
     if (!Number.isFinite(mean[f]!)) {
       for (let i = 0; i < n; i++) {
@@ -93,12 +91,7 @@ function prepare(t: Tensor, name: string, debiased: boolean): Prepared {
 
 /** Copies rows r0..r0+r of p, centred, into buf (r × d). */
 function centreRows(p: Prepared, r0: number, r: number, buf: Float64Array): void {
-  const { data, d, mean } = p;
-  for (let k = 0; k < r; k++) {
-    const s = (r0 + k) * d;
-    const o = k * d;
-    for (let f = 0; f < d; f++) buf[o + f] = data[s + f]! - mean[f]!;
-  }
+  centre(p.data, p.mean, buf, { rows: r, cols: p.d, srcOffset: r0 * p.d });
 }
 
 /** Copies features f0..f0+w of p, centred and transposed, into buf (w × n). */
@@ -157,12 +150,7 @@ function selfFeature(x: Prepared, chunk: number, c: Float64Array): number {
 
 /** Copies features f0..f0+w of p, centred, into buf (n × w, row-major: contiguous runs, no transposition). */
 function centreColumns(p: Prepared, f0: number, w: number, buf: Float64Array): void {
-  const { data, d, n, mean } = p;
-  for (let i = 0; i < n; i++) {
-    const s = i * d + f0;
-    const o = i * w;
-    for (let f = 0; f < w; f++) buf[o + f] = data[s + f]! - mean[f0 + f]!;
-  }
+  centre(p.data, p.mean.subarray(f0, f0 + w), buf, { rows: p.n, cols: w, srcOffset: f0, srcStride: p.d });
 }
 
 /**

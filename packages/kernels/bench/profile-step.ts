@@ -8,7 +8,7 @@
  * above an unprofiled step; read the shares, not the total.
  */
 // @basin/gpu-runner depends on @basin/kernels: resolved through the workspace link (see train-child.ts).
-import { initBackend, ResNet, resnetSpec, Sgd, shutdownBackend, taskLoss } from '@basin/gpu-runner';
+import { initBackend, ResNet, resnetSpec, shutdownBackend, syntheticStep } from '@basin/gpu-runner';
 import * as tf from '@tensorflow/tfjs-core';
 
 const byShape = process.argv.includes('--by-shape');
@@ -18,24 +18,7 @@ const [side = 32, channels = 3, depth = 8, width = 16, batch = 64] = process.arg
   .map(Number);
 const backend = await initBackend({ backend: 'wasm' });
 const spec = resnetSpec([side, side, channels], 10, { depth, width });
-const model = ResNet.create(spec, { seed: 1 });
-const sgd = new Sgd(
-  model.modules.flatMap((m) =>
-    m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),
-  ),
-);
-const vars = model.variables();
-const x = tf.randomNormal([batch, side, side, channels]) as tf.Tensor4D;
-const y = tf.tensor1d(
-  Array.from({ length: batch }, (_, i) => i % 10),
-  'int32',
-);
-const step = () => {
-  const { value, grads } = tf.variableGrads(() => taskLoss('MULTICLASS', model.forward(x).logits, y), vars);
-  sgd.step(grads, 0.01);
-  value.dataSync();
-  tf.dispose([value, ...Object.values(grads)]);
-};
+const { step } = syntheticStep(ResNet.create(spec, { seed: 1 }), batch);
 for (let i = 0; i < 5; i++) step();
 const N = 10;
 const agg = new Map<string, { calls: number; ms: number }>();

@@ -10,12 +10,10 @@ import {
   initBackend,
   ResNet,
   resnetSpec,
-  Sgd,
   shutdownBackend,
-  taskLoss,
+  syntheticStep,
   trainingFlops,
 } from '@basin/gpu-runner';
-import * as tf from '@tensorflow/tfjs-core';
 
 const [side = 32, channels = 3, seconds = 6, depth = 20, width = 16, batch = 64] = process.argv
   .slice(2)
@@ -25,24 +23,7 @@ const wasmThreads = process.env.BASIN_BENCH_WASM_THREADS
   : undefined;
 const backend = await initBackend({ backend: 'wasm', threads: wasmThreads });
 const spec = resnetSpec([side, side, channels], 10, { depth, width });
-const model = ResNet.create(spec, { seed: 1 });
-const sgd = new Sgd(
-  model.modules.flatMap((m) =>
-    m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),
-  ),
-);
-const vars = model.variables();
-const x = tf.randomNormal([batch, side, side, channels]) as tf.Tensor4D;
-const y = tf.tensor1d(
-  Array.from({ length: batch }, (_, i) => i % 10),
-  'int32',
-);
-const step = () => {
-  const { value, grads } = tf.variableGrads(() => taskLoss('MULTICLASS', model.forward(x).logits, y), vars);
-  sgd.step(grads, 0.01);
-  value.dataSync();
-  tf.dispose([value, ...Object.values(grads)]);
-};
+const { step } = syntheticStep(ResNet.create(spec, { seed: 1 }), batch);
 step();
 step();
 let steps = 0;

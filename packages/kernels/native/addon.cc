@@ -66,6 +66,18 @@ struct Args {
   }
 };
 
+// Whether argument i is a Float32Array (true) or a Float64Array (false); throws for anything else.
+bool is_float32(const Args& a, size_t i, const char* what) {
+  napi_value v = a.at(i, what);
+  bool is = false;
+  CHECK_NAPI(napi_is_typedarray(a.env, v, &is));
+  napi_typedarray_type type = napi_int8_array;
+  if (is) CHECK_NAPI(napi_get_typedarray_info(a.env, v, &type, nullptr, nullptr, nullptr, nullptr));
+  if (!is || (type != napi_float32_array && type != napi_float64_array))
+    throw Err{std::string(what) + " must be a Float32Array or a Float64Array"};
+  return type == napi_float32_array;
+}
+
 napi_value fail(napi_env env, const Err& e) {
   napi_throw_range_error(env, "ERR_BASIN_KERNELS", e.msg.c_str());
   return nullptr;
@@ -195,6 +207,47 @@ napi_value reduce_sum(napi_env env, napi_callback_info info) {
   }
 }
 
+// centre(src, srcOffset, srcStride, rows, cols, mean, out, outStride):
+// out[r·outStride + c] = src[srcOffset + r·srcStride + c] − mean[c], float64 out, src float32 or float64
+napi_value centre(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const bool f32 = is_float32(a, 0, "src");
+    const long off = a.integer(1, "srcOffset"), ss = a.integer(2, "srcStride");
+    const long rows = a.integer(3, "rows"), cols = a.integer(4, "cols"), os = a.integer(7, "outStride");
+    if (rows > 1 && (ss < cols || os < cols)) throw Err{"srcStride and outStride must be at least cols"};
+    const size_t need = rows * cols == 0 ? 0 : off + span(rows, cols, ss);
+    const double* mean = a.array<double>(5, "mean", cols);
+    double* out = a.array<double>(6, "out", span(rows, cols, os));
+    if (rows * cols == 0) return nullptr;
+    if (f32)
+      centre_f32(a.array<float>(0, "src", need) + off, ss, rows, cols, mean, out, os);
+    else
+      centre_f64(a.array<double>(0, "src", need) + off, ss, rows, cols, mean, out, os);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
+// columnSums(src, rows, cols, out): out[c] = Σ_r src[r·cols + c] in float64
+napi_value column_sums(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const bool f32 = is_float32(a, 0, "src");
+    const long rows = a.integer(1, "rows"), cols = a.integer(2, "cols");
+    double* out = a.array<double>(3, "out", cols);
+    if (cols == 0) return nullptr;
+    if (f32)
+      column_sums_f32(a.array<float>(0, "src", rows * cols), rows, cols, out);
+    else
+      column_sums_f64(a.array<double>(0, "src", rows * cols), rows, cols, out);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
 napi_value info(napi_env env, napi_callback_info) {
   napi_value o, isa, threads, bits;
   napi_create_object(env, &o);
@@ -250,6 +303,8 @@ NAPI_MODULE_INIT() {
       {"binary", binary},
       {"unary", unary},
       {"reduceSum", reduce_sum},
+      {"centre", centre},
+      {"columnSums", column_sums},
       {"info", info},
       {"setIsa", set_isa},
       {"setThreads", set_threads},

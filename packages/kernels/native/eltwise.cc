@@ -16,18 +16,10 @@ namespace {
 constexpr long kGrain = 1L << 14;     // elements per work item (64 KiB of float32 in, 64 KiB out)
 constexpr long kSerialBelow = 1L << 15;  // smaller tensors run on the calling thread: waking a worker costs more
 
-// Calls f(begin, end) over [0, n) in chunks of `grain`, on the pool's threads when n is large enough.
+// Element-wise ops hand out kGrain-element chunks, on the pool above kSerialBelow elements.
 template <typename F>
 void parallel_chunks(long n, long grain, F&& f) {
-  if (n <= 0) return;
-  if (n < kSerialBelow || pool().size() == 1) {
-    f(0L, n);
-    return;
-  }
-  std::atomic<long> next{0};
-  pool().run([&](int, int) {
-    for (long s = next.fetch_add(grain); s < n; s = next.fetch_add(grain)) f(s, std::min(n, s + grain));
-  });
+  basin::parallel_chunks(n, grain, kSerialBelow, static_cast<F&&>(f));
 }
 
 // One segment of a binary op: each operand is a vector (stride 1) or one value repeated.

@@ -26,4 +26,12 @@ void unary_f32(UnOp op, const float* x, float* out, long n, float alpha);
 // out[a, c] = scale · Σ_b x[a, b, c], accumulated in float64.
 void reduce_sum_f32(const float* x, float* out, long A, long B, long C, double scale);
 
+// Centring (centre.cc): out[r·outStride + c] = src[r·srcStride + c] − mean[c] in float64; column sums in float64.
+void centre_f32(const float* src, long srcStride, long rows, long cols, const double* mean, double* out,
+                long outStride);
+void centre_f64(const double* src, long srcStride, long rows, long cols, const double* mean, double* out,
+                long outStride);
+void column_sums_f32(const float* src, long rows, long cols, double* out);
+void column_sums_f64(const double* src, long rows, long cols, double* out);
+
 }  // namespace basin

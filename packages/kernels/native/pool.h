@@ -39,4 +39,19 @@ class Pool {
 Pool& pool();
 int set_pool_threads(int n);  // replaces the pool (idle only); returns the thread count
 
+// Calls f(begin, end) over [0, n) in chunks of `grain`, on the pool's threads when n ≥ serialBelow (below it,
+// waking a worker costs more than it saves).
+template <typename F>
+void parallel_chunks(long n, long grain, long serialBelow, F&& f) {
+  if (n <= 0) return;
+  if (n < serialBelow || pool().size() == 1) {
+    f(0L, n);
+    return;
+  }
+  std::atomic<long> next{0};
+  pool().run([&](int, int) {
+    for (long s = next.fetch_add(grain); s < n; s = next.fetch_add(grain)) f(s, s + grain < n ? s + grain : n);
+  });
+}
+
 }  // namespace basin

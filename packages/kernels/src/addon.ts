@@ -60,6 +60,17 @@ export interface NativeAddon {
   /** op: 0 relu, 1 step. */
   unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
   reduceSum(x: Float32Array, out: Float32Array, A: number, B: number, C: number, scale: number): void;
+  centre(
+    src: Float32Array | Float64Array,
+    srcOffset: number,
+    srcStride: number,
+    rows: number,
+    cols: number,
+    mean: Float64Array,
+    out: Float64Array,
+    outStride: number,
+  ): void;
+  columnSums(src: Float32Array | Float64Array, rows: number, cols: number, out: Float64Array): void;
   info(): { isa: string; threads: number; vectorBits: number };
   setIsa(isa: string): boolean;
   setThreads(threads: number): number;
@@ -88,7 +99,11 @@ function tryLoad(): AddonState {
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
     if (typeof addon.sgemm !== 'function' || typeof addon.info !== 'function')
       return { addon: null, reason: `${path} is not the Basin kernels addon` };
-    if (typeof addon.binary !== 'function' || typeof addon.reduceSum !== 'function')
+    if (
+      typeof addon.binary !== 'function' ||
+      typeof addon.reduceSum !== 'function' ||
+      typeof addon.centre !== 'function'
+    )
       return {
         addon: null,
         reason: `${path} is an older build of the addon (run \`npm run build -w @basin/kernels\`)`,

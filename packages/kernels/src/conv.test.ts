@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { resetAddonForTests } from './addon';
 import {
   available,
   type ConvPadding,
@@ -14,23 +13,12 @@ import {
   info,
   useIsa,
 } from './index';
+import { rand32 as rand, withEnv, withKernels } from './kernels.test-helper';
 
 // tfjs-core's Node bundle registers no gradients; tsx's require transpiles the set it ships (as the engine does).
 if (!tf.getGradient('Conv2D'))
   createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 await tf.setBackend('cpu');
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
 
 interface Case {
   x: [number, number, number, number];
@@ -155,29 +143,18 @@ describe('convolutions against TF.js cpu (forward, grad input, grad filter)', ()
       it(`native ${isa}, ${path}: strides 1/2, same/valid/explicit padding, odd sizes, 1×1 … 5×5`, (t) => {
         if (!available()) return t.skip(`addon not loaded: ${info().reason}`);
         if (!useIsa(isa)) return t.skip(`this CPU lacks ${isa}`);
-        const before = process.env.BASIN_KERNELS_CONV;
-        process.env.BASIN_KERNELS_CONV = path;
         try {
-          checkAll(`${isa} ${path}`);
+          withEnv({ BASIN_KERNELS_CONV: path }, () => checkAll(`${isa} ${path}`));
         } finally {
           useIsa('best');
-          if (before === undefined) delete process.env.BASIN_KERNELS_CONV;
-          else process.env.BASIN_KERNELS_CONV = before;
         }
       });
     }
   it('JS fallback (BASIN_KERNELS=off)', () => {
-    const before = process.env.BASIN_KERNELS;
-    process.env.BASIN_KERNELS = 'off';
-    resetAddonForTests();
-    try {
+    withKernels(false, () => {
       assert.equal(available(), false);
       checkAll('js');
-    } finally {
-      if (before === undefined) delete process.env.BASIN_KERNELS;
-      else process.env.BASIN_KERNELS = before;
-      resetAddonForTests();
-    }
+    });
   });
   it('convGeometry follows TF’s same-padding rule and rejects a channel mismatch', () => {
     const g = convGeometry([1, 32, 32, 16], [3, 3, 16, 32], 2, 'same');

@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { resetAddonForTests } from './addon';
 import { available, type BinaryOp, type Broadcast, binary, info, reduceSum, unary } from './index';
+import { rand32 as rand, withKernels } from './kernels.test-helper';
 
 await tf.setBackend('cpu');
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
 
 /** The TF.js shape of an operand in `mode` over an `[outer, inner]` output, for broadcasting on the cpu backend. */
 function shapeOf(mode: Broadcast, outer: number, inner: number): number[] {
@@ -41,20 +29,6 @@ const SIZES: [number, number][] = [
   [300, 257],
   [4099, 16],
 ];
-
-function withKernels(on: boolean, body: () => void): void {
-  const before = process.env.BASIN_KERNELS;
-  if (on) delete process.env.BASIN_KERNELS;
-  else process.env.BASIN_KERNELS = 'off';
-  resetAddonForTests();
-  try {
-    body();
-  } finally {
-    if (before === undefined) delete process.env.BASIN_KERNELS;
-    else process.env.BASIN_KERNELS = before;
-    resetAddonForTests();
-  }
-}
 
 function checkBinary(): void {
   let seed = 1;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { resetAddonForTests } from './addon';
 import { available, info, sgemm } from './index';
+import { withEnv } from './kernels.test-helper';
 
 /** Runs `body` with env overrides and a fresh load, returning what it logged to stderr. */
-function withEnv(env: Record<string, string | undefined>, body: () => void): string {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+function withEnvLogged(env: Record<string, string | undefined>, body: () => void): string {
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -16,18 +16,9 @@ function withEnv(env: Record<string, string | undefined>, body: () => void): str
     return true;
   }) as typeof process.stderr.write;
   try {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetAddonForTests();
-    body();
+    withEnv(env, body);
   } finally {
     process.stderr.write = write;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   }
   return lines.join('');
 }
@@ -41,7 +32,7 @@ function gemmStillWorks(): void {
 describe('when the addon is missing or off', () => {
   afterEach(() => resetAddonForTests());
   it('BASIN_KERNELS=off: JS fallback, one log line saying so', () => {
-    const log = withEnv({ BASIN_KERNELS: 'off', BASIN_LOG_LEVEL: 'info' }, () => {
+    const log = withEnvLogged({ BASIN_KERNELS: 'off', BASIN_LOG_LEVEL: 'info' }, () => {
       assert.equal(available(), false);
       assert.equal(info().impl, 'js');
       assert.match(info().reason ?? '', /BASIN_KERNELS=off/);

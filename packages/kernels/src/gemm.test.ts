@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { available, dgemm, gemmJs, info, sgemm, useIsa } from './index';
-
-/** Deterministic uniform(-1, 1) values. */
-function rand(n: number, seed: number): Float64Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
+import { rand } from './kernels.test-helper';
 
 interface Case {
   m: number;

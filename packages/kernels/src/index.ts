@@ -9,6 +9,8 @@ import { addon, addonState } from './addon';
 
 export type { NativeAddon } from './addon';
 export { addonState, defaultAddonPath, resetAddonForTests } from './addon';
+export type { CentreArgs } from './centre';
+export { centre, columnSums } from './centre';
 export type { ConvGeometry, ConvPadding } from './conv';
 export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, convGeometry } from './conv';
 export type { BinaryArgs, BinaryOp, Broadcast, UnaryOp } from './eltwise';
