@@ -14,6 +14,7 @@ import {
   jobQueueOptions,
   type Sql,
 } from '@basin/db';
+import { info as kernelsInfo } from '@basin/kernels';
 import type { Logger } from '@basin/service';
 import { Logger as GraphileLogger, type JobHelpers, type Runner, run, type TaskList } from 'graphile-worker';
 import { initBackend } from '../backend/backend';
@@ -60,7 +61,9 @@ function graphileLogger(log: Logger): GraphileLogger {
 /** Starts a runner: initialises the backend, then serves jobs until `stop()`. */
 export async function createRunner(options: CreateRunnerOptions): Promise<RunningRunner> {
   const { config, sql, log } = options;
-  const backend = (await initBackend()).name;
+  const backendInfo = await initBackend();
+  const backend = backendInfo.name;
+  const native = backendInfo.customKernels.filter((k) => k.startsWith('native:')).length;
   const bus = createEventBus(sql);
   const deps: WorkerDeps = {
     sql,
@@ -137,7 +140,7 @@ export async function createRunner(options: CreateRunnerOptions): Promise<Runnin
   reaper.unref();
   void reap();
   log.info(
-    `serving jobs (backend ${backend}, concurrency ${config.concurrency}, blobs in ${deps.blobs.root})`,
+    `serving jobs (backend ${backend}${native ? ` with ${native} native kernels (${kernelsInfo().isa})` : ''}, concurrency ${config.concurrency}, blobs in ${deps.blobs.root})`,
   );
 
   return {

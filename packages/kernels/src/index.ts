@@ -9,6 +9,8 @@ import { addon, addonState } from './addon';
 
 export type { NativeAddon } from './addon';
 export { addonState, defaultAddonPath, resetAddonForTests } from './addon';
+export type { BuildOutcome } from './build';
+export { ensureBuilt } from './build';
 export type { CentreArgs } from './centre';
 export { centre, columnSums } from './centre';
 export type { ConvGeometry, ConvPadding } from './conv';

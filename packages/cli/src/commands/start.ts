@@ -7,6 +7,7 @@ import {
   resolveDatabaseTarget,
   revokeApiToken,
 } from '@basin/db';
+import { ensureBuilt } from '@basin/kernels';
 import { parseCommandArgs } from '../args';
 import { type Command, UsageError } from '../command';
 import { assertPortFree, parsePort } from '../start/ports';
@@ -87,6 +88,10 @@ export const start: Command = {
       },
       out: io.stdout,
     });
+    // The runners train and run CKA on the native kernels where they build: on a fresh checkout (or after their
+    // sources changed) this compiles them once, ~10 s on 2 cores, and says so in one line; it never fails the start.
+    if (present.some((s) => s.name === 'runner') && runners > 0)
+      io.stdout.write(`${ensureBuilt(env).line}\n`);
     for (const spec of present) {
       if (spec.name === 'runner') for (let i = 1; i <= runners; i++) supervisor.start(spec, `runner-${i}`);
       else supervisor.start(spec);
