@@ -6,7 +6,8 @@
  *   BASIN_BENCH_SCALE=0.25 npm run bench -w @basin/analysis   # smaller, for a quick look
  *
  * Cases: 10,000 × 2,048 vs 10,000 × 2,048 (feature form: XᵀY, XᵀX, YᵀY) and 2,000 × 16,384 vs 2,000 × 16,384
- * (Gram form: XXᵀ, YYᵀ). NumPy runs in a python3 subprocess on the same float32 data (written to a temp .npy),
+ * (Gram form: XXᵀ, YYᵀ). NumPy runs in a python3 subprocess (without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, see
+ * `numpyEnv`) on the same float32 data (written to a temp .npy),
  * converting to float64 and centring inside the timed region, as Basin does. Without python3 + numpy that column
  * is skipped with a message.
  */
@@ -19,7 +20,7 @@ import { type CkaMethod, linearCka } from '../src/cka';
 import { gemmBackend } from '../src/gemm';
 import { gemmThreads } from '../src/gemm-parallel';
 import { writeNpy } from '../src/npy';
-import { NUMPY_CKA_SCRIPT } from './numpy-cka';
+import { NUMPY_CKA_SCRIPT, numpyEnv } from './numpy-cka';
 
 const scale = Number(process.env.BASIN_BENCH_SCALE ?? 1);
 const cases: { name: string; n: number; d: number; method: CkaMethod }[] = [
@@ -48,7 +49,10 @@ function data(n: number, d: number, seed: number): [Float32Array, Float32Array] 
 const PY = NUMPY_CKA_SCRIPT;
 
 function numpyAvailable(): string | undefined {
-  const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  const r = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], {
+    encoding: 'utf8',
+    env: numpyEnv(),
+  });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -76,7 +80,11 @@ try {
       const fy = join(dir, 'y.npy');
       writeFileSync(fx, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: x }));
       writeFileSync(fy, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: y }));
-      const p = spawnSync('python3', [PY, fx, fy, c.name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const p = spawnSync('python3', [PY, fx, fy, c.name], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        env: numpyEnv(),
+      });
       if (p.status === 0) {
         const o = JSON.parse(p.stdout) as { ms: number; cka: number };
         npMs = o.ms.toFixed(0);

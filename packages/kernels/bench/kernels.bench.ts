@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 // @basin/analysis depends on @basin/kernels: resolved through the workspace link, not declared (no cycle for turbo).
 import { gemmBackend, linearCka, writeNpy } from '@basin/analysis';
-import { NUMPY_CKA_SCRIPT } from '@basin/analysis/bench/numpy-cka';
+import { NUMPY_CKA_SCRIPT, numpyEnv } from '@basin/analysis/bench/numpy-cka';
 import {
   conv2d,
   conv2dBackpropFilter,
@@ -47,9 +47,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const say = (s: string) => {
   if (!args.json) process.stderr.write(`${s}\n`);
 };
-const npEnv = { ...process.env };
-delete npEnv.OPENBLAS_CORETYPE;
-delete npEnv.OPENBLAS_L2_SIZE;
+const npEnv = numpyEnv();
 
 interface Spread {
   best: number;
