@@ -228,6 +228,36 @@ describe('native TF.js kernels on wasm vs the cpu backend', { skip }, () => {
     });
   });
 
+  it('runs the ReLU gradient as one BasinReluGrad kernel on wasm (no Step, Cast, Multiply), also twice over', async () => {
+    assert.ok(backend.customKernels.includes('native:BasinReluGrad'));
+    tf.setBackend('wasm');
+    const x = tf.tensor(randn(4096));
+    const prof = await tf.profile(() => {
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x);
+      g.dataSync();
+      g.dispose();
+    });
+    const names = prof.kernels.map((k) => k.name);
+    assert.ok(names.includes('BasinReluGrad'), names.join(', '));
+    assert.ok(!names.includes('Step'), names.join(', '));
+    // a gradient of the gradient goes through BasinReluGrad's own gradient and matches cpu
+    const xv = randn(257);
+    const wv = randn(257);
+    const f = () => {
+      const xt = tf.tensor(xv);
+      const w = tf.tensor(wv);
+      const gg = tf.grad((v: tf.Tensor) =>
+        tf.sum(tf.mul(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), u)))(v), w)),
+      )(xt);
+      return [gg];
+    };
+    const got = on('wasm', f);
+    const want = on('cpu', f);
+    const e = relErr(got[0]!, want[0]!);
+    assert.ok(e < 1e-5, `second-order gradient: relative error ${e}`);
+    x.dispose();
+  });
+
   it('leaves no tensors behind', () => {
     tf.setBackend('wasm');
     const x = tf.tensor4d(randn(2 * 8 * 8 * 4), [2, 8, 8, 4]);

@@ -25,15 +25,21 @@ import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
   reduceSum,
+  reluGrad,
   sgemm,
   unary,
 } from '@basin/kernels';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   type BatchMatMulAttrs,
   backend_util,
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
+  type GradConfig,
+  getGradient,
+  getKernel,
+  registerGradient,
   type StepAttrs,
   type SumAttrs,
   type TensorInfo,
@@ -64,7 +70,11 @@ const NAMES = [
   'Step',
   'Sum',
   'Mean',
+  'BasinReluGrad',
 ] as const;
+
+/** The ReLU gradient `dy · step(x)` as one kernel (TF.js runs `Step`, `Cast` and `Multiply`); Basin's own name. */
+export const RELU_GRAD = 'BasinReluGrad';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -297,6 +307,48 @@ function reduceOp(mean: boolean) {
   };
 }
 
+function reluGradOp(args: Args, b: WasmBackendLike): TensorInfo | null {
+  const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+  if (dy.dtype !== 'float32' || x.dtype !== 'float32' || !util.arraysEqual(dy.shape, x.shape)) return null;
+  const out = b.makeOutput([...x.shape], 'float32');
+  const n = size(x.shape);
+  if (n > 0) reluGrad(...views(b, dy, x, out), n);
+  return out;
+}
+
+let reluGradFallback: GradConfig | null = null;
+
+/**
+ * Makes the `Relu` gradient one pass where the backend has {@link RELU_GRAD}; elsewhere (other backends, other
+ * dtypes) it is TF.js's own gradient, unchanged. Registered once; the gradient registry is global.
+ */
+function registerReluGradient(): void {
+  if (reluGradFallback) return;
+  const own = getGradient('Relu');
+  if (!own) return;
+  reluGradFallback = own;
+  registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved as [tf.Tensor];
+      const d = dy as tf.Tensor;
+      if (d.dtype === 'float32' && x.dtype === 'float32' && getKernel(RELU_GRAD, tf.getBackend()))
+        return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: d, x }) as tf.Tensor };
+      return own.gradFunc(dy, saved, attrs);
+    },
+  });
+  // and its own gradient, for gradients of gradients: linear in dy, piecewise constant in x
+  registerGradient({
+    kernelName: RELU_GRAD,
+    inputsToSave: ['x'],
+    gradFunc: (g, saved) => {
+      const [x] = saved as [tf.Tensor];
+      return { dy: () => tf.mul(g as tf.Tensor, tf.step(x)), x: () => tf.zerosLike(x) };
+    },
+  });
+}
+
 const IMPLS: Record<(typeof NAMES)[number], (args: Args, b: WasmBackendLike) => TensorInfo | null> = {
   BatchMatMul: batchMatMul,
   Conv2D: conv,
@@ -310,6 +362,7 @@ const IMPLS: Record<(typeof NAMES)[number], (args: Args, b: WasmBackendLike) => 
   Step: unaryOp('step'),
   Sum: reduceOp(false),
   Mean: reduceOp(true),
+  BasinReluGrad: reluGradOp,
 };
 
 /**
@@ -328,6 +381,7 @@ export function registerNativeKernels(backendName = 'wasm'): string[] {
         return out ?? fallback(args);
       });
     }
+    registerReluGradient();
     return NAMES.map((n) => `native:${n}`);
   } catch {
     return [];

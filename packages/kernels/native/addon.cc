@@ -193,6 +193,19 @@ napi_value unary(napi_env env, napi_callback_info info) {
   }
 }
 
+// reluGrad(dy, x, out, n): out = dy · step(x)
+napi_value relu_grad(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    const long n = a.integer(3, "n");
+    if (n == 0) return nullptr;
+    relu_grad_f32(a.array<float>(0, "dy", n), a.array<float>(1, "x", n), a.array<float>(2, "out", n), n);
+    return nullptr;
+  } catch (const Err& e) {
+    return fail(env, e);
+  }
+}
+
 // reduceSum(x, out, A, B, C, scale): out[a, c] = scale · sum over b of x[a, b, c]
 napi_value reduce_sum(napi_env env, napi_callback_info info) {
   try {
@@ -303,6 +316,7 @@ NAPI_MODULE_INIT() {
       {"binary", binary},
       {"unary", unary},
       {"reduceSum", reduce_sum},
+      {"reluGrad", relu_grad},
       {"centre", centre},
       {"columnSums", column_sums},
       {"info", info},

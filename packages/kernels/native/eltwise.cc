@@ -117,6 +117,18 @@ void unary_f32(UnOp op, const float* x, float* out, long n, float alpha) {
   });
 }
 
+void relu_grad_f32(const float* dy, const float* x, float* out, long n) {
+  parallel_chunks(n, kGrain, [=](long s, long e) {
+    const float* __restrict d = dy + s;
+    const float* __restrict v = x + s;
+    float* __restrict o = out + s;
+    for (long i = 0; i < e - s; ++i) {  // dy · step(x), as TF.js' Relu gradient computes it (NaN and -0 included)
+      const float st = v[i] > 0.0f ? 1.0f : 0.0f;
+      o[i] = d[i] * (v[i] == v[i] ? st : v[i]);
+    }
+  });
+}
+
 void reduce_sum_f32(const float* x, float* out, long A, long B, long C, double scale) {
   const int nt = pool().size();
   const long total = A * B * C;

@@ -23,6 +23,8 @@ enum class Bcast { Full = 0, Scalar = 1, Row = 2, Column = 3 };
 enum class UnOp { Relu = 0, Step = 1 };
 void binary_f32(BinOp op, const float* a, Bcast am, const float* b, Bcast bm, float* out, long outer, long inner);
 void unary_f32(UnOp op, const float* x, float* out, long n, float alpha);
+// The ReLU gradient in one pass: out = dy · step(x) (step: 1 where x > 0, 0 elsewhere, NaN kept).
+void relu_grad_f32(const float* dy, const float* x, float* out, long n);
 // out[a, c] = scale · Σ_b x[a, b, c], accumulated in float64.
 void reduce_sum_f32(const float* x, float* out, long A, long B, long C, double scale);
 

@@ -60,6 +60,7 @@ export interface NativeAddon {
   /** op: 0 relu, 1 step. */
   unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
   reduceSum(x: Float32Array, out: Float32Array, A: number, B: number, C: number, scale: number): void;
+  reluGrad(dy: Float32Array, x: Float32Array, out: Float32Array, n: number): void;
   centre(
     src: Float32Array | Float64Array,
     srcOffset: number,
@@ -102,7 +103,8 @@ function tryLoad(): AddonState {
     if (
       typeof addon.binary !== 'function' ||
       typeof addon.reduceSum !== 'function' ||
-      typeof addon.centre !== 'function'
+      typeof addon.centre !== 'function' ||
+      typeof addon.reluGrad !== 'function'
     )
       return {
         addon: null,

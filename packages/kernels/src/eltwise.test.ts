@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { available, type BinaryOp, type Broadcast, binary, info, reduceSum, unary } from './index';
+import { available, type BinaryOp, type Broadcast, binary, info, reduceSum, reluGrad, unary } from './index';
 import { rand32 as rand, withKernels } from './kernels.test-helper';
 
 await tf.setBackend('cpu');
@@ -89,6 +89,24 @@ function checkUnary(): void {
   assert.deepEqual([...part], [0, 2, 0, 4, 9, 9, 9, 9, 9, 9]);
 }
 
+function checkReluGrad(): void {
+  const n = 100_003;
+  const x = rand(n, 21);
+  const dy = rand(n, 22);
+  x[3] = Number.NaN;
+  x[5] = 0;
+  x[6] = -0;
+  dy[8] = Number.NaN; // with x[8] either sign: NaN · 0 is NaN too
+  dy[9] = Number.POSITIVE_INFINITY;
+  x[9] = -1;
+  const got = new Float32Array(n).fill(7);
+  reluGrad(dy, x, got);
+  // what TF.js' own Relu gradient computes: dy · step(x), -0 for negative dy where x ≤ 0 included
+  const want = tf.tidy(() => tf.mul(tf.tensor(dy), tf.step(tf.tensor(x))).dataSync() as Float32Array);
+  sameValues(got, want, 'reluGrad');
+  assert.throws(() => reluGrad(dy, x.subarray(0, 10), got, n), /x has 10 elements, needs at least 100003/);
+}
+
 function checkSums(): void {
   // [A, B, C]: a full sum, per-row sums (C = 1, many and few long rows), column sums (C > 1, split into blocks)
   const shapes: [number, number, number][] = [
@@ -166,6 +184,7 @@ for (const on of [true, false]) {
       });
     t('binary add/sub/mul/div with every broadcast pair, odd and threaded sizes (bit-exact)', checkBinary);
     t('relu and step (NaN kept, ±0, alpha) over the first n values', checkUnary);
+    t('reluGrad = dy · step(x) in one pass (NaN, ±0, infinities as TF.js)', checkReluGrad);
     t('sums over [A, B, C] views, float64 accumulation, scale for means', checkSums);
     t('rejects short arrays, unknown ops and modes, negative sizes', checkErrors);
   });

@@ -97,6 +97,23 @@ export function unary(op: UnaryOp, x: Float32Array, out: Float32Array, n = x.len
   }
 }
 
+/** The ReLU gradient in one pass: out[i] = dy[i] · step(x[i]) for the first `n` values (default: all of `x`). */
+export function reluGrad(dy: Float32Array, x: Float32Array, out: Float32Array, n = x.length): void {
+  checkCount('n', n);
+  checkLength('dy', dy, n);
+  checkLength('x', x, n);
+  checkLength('out', out, n);
+  const native = addon();
+  if (native) {
+    native.reluGrad(dy, x, out, n);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[i] as number;
+    out[i] = (dy[i] as number) * (Number.isNaN(v) ? v : v > 0 ? 1 : 0);
+  }
+}
+
 /**
  * out[a, c] = scale · Σ_b x[a, b, c] for x viewed as `[A, B, C]` (a sum over all of x is A = C = 1; TF.js' sum over
  * leading, trailing or a run of middle axes maps onto it). Accumulates in float64, so long sums keep their digits.

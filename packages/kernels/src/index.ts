@@ -16,7 +16,7 @@ export { centre, columnSums } from './centre';
 export type { ConvGeometry, ConvPadding } from './conv';
 export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, convGeometry } from './conv';
 export type { BinaryArgs, BinaryOp, Broadcast, UnaryOp } from './eltwise';
-export { binary, reduceSum, unary } from './eltwise';
+export { binary, reduceSum, reluGrad, unary } from './eltwise';
 export type { GemmArgs } from './gemm';
 export { dgemm, gemmJs, sgemm } from './gemm';
 
