@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "buffer.h"
 #include "kernels.h"
 
 namespace BASIN_NS {
@@ -142,26 +143,13 @@ static void pack_b(bool tb, const T* b, long ldb, long p0, long kc, long j0, lon
   }
 }
 
-struct Buf {
-  void* p = nullptr;
-  size_t bytes = 0;
-  void* get(size_t need) {
-    if (need > bytes) {
-      std::free(p);
-      bytes = (need + 4095) & ~size_t(4095);
-      p = std::aligned_alloc(64, bytes);
-    }
-    return p;
-  }
-};
-
 template <typename T, int MR, int NV>
 static void gemm_blocked(bool ta, bool tb, long m, long n, long k, T alpha, const T* a, long lda, const T* b,
                          long ldb, T beta, T* c, long ldc, bool upper, long diag, long KC, long MC, long NC) {
   typedef typename VT<T>::v V;
   constexpr int L = sizeof(V) / sizeof(T);
   constexpr int NR = NV * L;
-  static thread_local Buf bufA, bufB, bufTail;
+  static thread_local basin::AlignedBuf bufA, bufB, bufTail;
   // op(A) is used in place when each of its blocks would be reused by at most two column panels: packing would cost
   // as much as the multiply-adds it feeds (skinny products, e.g. convolutions with 16 output channels).
   const bool direct = (n + NR - 1) / NR <= 2;

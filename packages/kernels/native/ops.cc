@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "buffer.h"
 #include "pool.h"
 
 namespace basin {
@@ -245,28 +246,15 @@ static void pad_image(const ConvGeom& g, const float* x, long wp, float* xp) {
   std::memset(xp + hp * wp * c, 0, sizeof(float) * pad_slack(g));
 }
 
-struct AlignedFloats {
-  float* p = nullptr;
-  size_t n = 0;
-  float* get(size_t need) {
-    if (need > n) {
-      std::free(p);
-      n = (need + 15) & ~size_t(15);
-      p = static_cast<float*>(std::aligned_alloc(64, n * sizeof(float)));
-    }
-    return p;
-  }
-  ~AlignedFloats() { std::free(p); }
-};
-static thread_local AlignedFloats t_padded;
+static thread_local AlignedBuf t_padded;
 
 static void conv2d_direct(const ConvGeom& g, const float* x, const float* f, float* y) {
   const IsaTable& isa = active_isa();
   const long nr = isa.convNr(g.cout), taps = g.kh * g.kw;
   const long panels = (g.cout + nr - 1) / nr;
   // The filter in panels of nr output channels: fp[panel][tap][ci][nr], zero-padded past cout.
-  AlignedFloats packed;
-  float* fp = packed.get(static_cast<size_t>(panels * taps * g.cin * nr));
+  AlignedBuf packed;
+  float* fp = packed.of<float>(static_cast<size_t>(panels * taps * g.cin * nr));
   for (long p = 0; p < panels; ++p)
     for (long t = 0; t < taps; ++t)
       for (long ci = 0; ci < g.cin; ++ci) {
@@ -280,7 +268,7 @@ static void conv2d_direct(const ConvGeom& g, const float* x, const float* f, flo
   const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
   std::atomic<long> next{0};
   auto work = [&](int, int) {
-    float* xp = t_padded.get(padded);
+    float* xp = t_padded.of<float>(padded);
     for (long img; (img = next.fetch_add(1, std::memory_order_relaxed)) < g.n;) {
       pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
       isa.convImage(g, xp, wp, fp, y + img * g.oh * g.ow * g.cout);
@@ -355,13 +343,13 @@ static void conv2d_dw_direct(const ConvGeom& g, const float* x, const float* dy,
   const long chunk = std::max<long>(1, std::min<long>(8, 2048 / std::max<long>(1, g.oh * g.ow)));
   const long chunks = (g.n + chunk - 1) / chunk;
   const size_t cn = static_cast<size_t>(g.kh * g.cout * ld);
-  AlignedFloats parts;
-  float* part = parts.get(cn * static_cast<size_t>(chunks));
+  AlignedBuf parts;
+  float* part = parts.of<float>(cn * static_cast<size_t>(chunks));
   std::memset(part, 0, sizeof(float) * cn * static_cast<size_t>(chunks));
   const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
   std::atomic<long> next{0};
   auto work = [&](int, int) {
-    float* xp = t_padded.get(padded);
+    float* xp = t_padded.of<float>(padded);
     for (long c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;)
       for (long img = c * chunk; img < std::min(g.n, (c + 1) * chunk); ++img) {
         pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
