@@ -25,7 +25,7 @@ when it is unset, on an embedded database in BASIN_HOME (default ./.basin). Ctrl
 options:
   --runners N   runner processes to start (default: BASIN_RUNNERS or 1)
   --no-study    do not start the default study
-  --scale S     size of the default study: tiny, small (default, ~15 min on 2 cores), medium, large
+  --scale S     size of the default study: tiny, small (default, ~3 min on 2 cores), medium, large
   --source D    its pretraining dataset; --target D (repeatable) its targets (see 'basin study --help')
 `;
 
