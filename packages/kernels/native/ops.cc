@@ -188,10 +188,10 @@ struct ColBuf {
 };
 static thread_local ColBuf t_col;
 
-// Runs body(chunk index, n0, cnt) over chunks of images, handed out to the pool's threads dynamically.
+// Runs body(chunk index, n0, cnt) over chunks of `chunk` images, handed out to the pool's threads dynamically (on
+// the calling thread alone for small convolutions).
 template <typename F>
-static void over_images(const ConvGeom& g, F body) {
-  const long chunk = chunk_images(g);
+static void over_chunks(const ConvGeom& g, long chunk, F body) {
   const long chunks = (g.n + chunk - 1) / chunk;
   const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * g.cin * g.cout;
   std::atomic<long> next{0};
@@ -205,6 +205,12 @@ static void over_images(const ConvGeom& g, F body) {
     work(0, 1);
   else
     pool().run(work);
+}
+
+// over_chunks in chunks of chunk_images(g).
+template <typename F>
+static void over_images(const ConvGeom& g, F body) {
+  over_chunks(g, chunk_images(g), body);
 }
 
 // ---- direct convolution (no im2col), for narrow layers -----------------------------------------------------------
@@ -229,6 +235,10 @@ static long padded_rows(const ConvGeom& g) { return (g.oh - 1) * g.sh + g.kh; }
 static long padded_cols(const ConvGeom& g) { return (g.ow - 1) * g.sw + g.kw; }
 // Floats past the padded image that a register tile may read (rows of a partial tile beyond the image's end).
 static long pad_slack(const ConvGeom& g) { return (32 * g.sw + g.kw + 1) * g.cin + 64; }
+// Floats of one padded image with its slack.
+static size_t padded_floats(const ConvGeom& g) {
+  return static_cast<size_t>(padded_rows(g) * padded_cols(g) * g.cin + pad_slack(g));
+}
 
 // xp = image `img` of x, zero-padded to padded_rows × wp pixels (cropped where the output never reads), + slack.
 static void pad_image(const ConvGeom& g, const float* x, long wp, float* xp) {
@@ -267,20 +277,11 @@ static void conv2d_direct(const ConvGeom& g, const float* x, const float* f, flo
         }
       }
   const long wp = padded_cols(g);
-  const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
-  std::atomic<long> next{0};
-  auto work = [&](int, int) {
-    float* xp = t_padded.of<float>(padded);
-    for (long img; (img = next.fetch_add(1, std::memory_order_relaxed)) < g.n;) {
-      pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
-      isa.convImage(g, xp, wp, fp, y + img * g.oh * g.ow * g.cout);
-    }
-  };
-  const double flops = 2.0 * g.n * g.oh * g.ow * taps * g.cin * g.cout;
-  if (flops < 2e6 || g.n < 2)
-    work(0, 1);
-  else
-    pool().run(work);
+  over_chunks(g, 1, [&](long, long img, long) {
+    float* xp = t_padded.of<float>(padded_floats(g));
+    pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
+    isa.convImage(g, xp, wp, fp, y + img * g.oh * g.ow * g.cout);
+  });
 }
 
 void conv2d_forward(const ConvGeom& g, const float* x, const float* f, float* y) {
@@ -348,21 +349,13 @@ static void conv2d_dw_direct(const ConvGeom& g, const float* x, const float* dy,
   AlignedBuf parts;
   float* part = parts.of<float>(cn * static_cast<size_t>(chunks));
   std::memset(part, 0, sizeof(float) * cn * static_cast<size_t>(chunks));
-  const size_t padded = static_cast<size_t>(padded_rows(g) * wp * g.cin + pad_slack(g));
-  std::atomic<long> next{0};
-  auto work = [&](int, int) {
-    float* xp = t_padded.of<float>(padded);
-    for (long c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;)
-      for (long img = c * chunk; img < std::min(g.n, (c + 1) * chunk); ++img) {
-        pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
-        isa.convDwImage(g, xp, wp, dy + img * g.oh * g.ow * g.cout, part + c * cn);
-      }
-  };
-  const double flops = 2.0 * g.n * g.oh * g.ow * g.kh * g.kw * g.cin * g.cout;
-  if (flops < 2e6 || chunks < 2)
-    work(0, 1);
-  else
-    pool().run(work);
+  over_chunks(g, chunk, [&](long c, long n0, long cnt) {
+    float* xp = t_padded.of<float>(padded_floats(g));
+    for (long img = n0; img < n0 + cnt; ++img) {
+      pad_image(g, x + img * g.h * g.w * g.cin, wp, xp);
+      isa.convDwImage(g, xp, wp, dy + img * g.oh * g.ow * g.cout, part + c * cn);
+    }
+  });
   for (long c = 1; c < chunks; ++c)
     for (size_t i = 0; i < cn; ++i) part[i] += part[c * cn + i];
   for (long kh = 0; kh < g.kh; ++kh)
