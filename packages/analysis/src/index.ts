@@ -50,8 +50,12 @@ export {
   evaluateFindings,
   type Finding,
   type FindingsOptions,
+  type FindingsTable,
+  findingsTables,
   formatFindings,
+  formatTables,
   type StudyMeasurements,
+  type TargetMeasurements,
 } from './findings';
 export { type GemmOptions, gemmBackend, gemmNT, gemmTN, gemmTNJs } from './gemm';
 export { float32ToHalf, halfToFloat32 } from './half';
@@ -92,3 +96,14 @@ export {
   type InitSummary,
 } from './sweeps';
 export { AnalysisInputError, asRows, type NumericArray, sizeOf, type Tensor } from './tensor';
+export {
+  above,
+  below,
+  greaterThan,
+  increasing,
+  notWorseThan,
+  spearman,
+  spreadOf,
+  VERDICTS,
+  type Verdict,
+} from './verdict';
