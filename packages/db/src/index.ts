@@ -11,6 +11,7 @@ export { type ConnectOptions, connect, isEmbeddedUrl, type Sql } from './connect
 export { type Database, type OpenOptions, openDatabase } from './database';
 export { type EmbeddedDatabase, type EmbeddedOptions, startEmbedded } from './embedded';
 export { ConfigError, MigrationError } from './errors';
+export { chooseEvalDataset, type EvalDatasetChoice, type EvalInput } from './eval-dataset';
 export {
   type BasinEvent,
   createEventBus,
@@ -21,6 +22,16 @@ export {
   matches as eventMatches,
   type RunStatus,
 } from './events';
+export {
+  type CheckedHyperparameters,
+  checkHyperparameters,
+  checkNumber,
+  expectedText,
+  HYPERPARAMETER_RULES,
+  HyperparameterError,
+  type HyperparameterName,
+  type NumberRule,
+} from './hyperparameters';
 export { jobQueueOptions, migrateJobQueue } from './jobs';
 export {
   DATASET_FLAG_PREFIX,
@@ -103,5 +114,5 @@ export {
   type TokenScope,
 } from './repos/tokens';
 export type * from './results';
-export { ANALYSIS_KINDS } from './results';
+export { ANALYSIS_KINDS, SANITY_CODES, withResultDefaults } from './results';
 export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';

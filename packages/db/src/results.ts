@@ -4,6 +4,9 @@
  *
  * Conventions: ids are strings (bigint ids as PostgreSQL prints them); accuracies and error rates are fractions in
  * [0, 1]; every array that is indexed by another array (a λ grid, a module list) has the same length as it.
+ *
+ * Fields added later are absent from rows written before them: a reader treats a missing `sanity` as `[]`, a missing
+ * `dataset` as `null` and a missing `note` as `null` (the API does; see {@link withResultDefaults}).
  */
 
 /** Which analysis produced a result; the `kind` column of `analyses`. */
@@ -51,6 +54,32 @@ export interface SeedStats {
   values: number[];
 }
 
+/** The dataset an analysis evaluated its models on. */
+export interface DatasetRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * Why a result may not be trustworthy (the thresholds live in the runner's gpu-runner/src/worker/sanity.ts):
+ * - `NEAR_CHANCE`: a model's accuracy on the evaluation data is below chance + 0.1·(1 − chance) (chance = 1/classes;
+ *   MULTILABEL scores are mean ROC AUC, chance 0.5) — usually the wrong dataset or a model that never trained.
+ * - `ENDPOINT_MISMATCH`: a model's accuracy here differs from its producing run's own final test accuracy on the
+ *   same dataset by more than max(0.05, 3·√(p(1−p)/n)).
+ * - `SINGLE_SEED`: a sweep cell has fewer than 2 seeds, so its spread (std, CI) means nothing.
+ */
+export const SANITY_CODES = ['NEAR_CHANCE', 'ENDPOINT_MISMATCH', 'SINGLE_SEED'] as const;
+
+/** One of {@link SANITY_CODES}. */
+export type SanityCode = (typeof SANITY_CODES)[number];
+
+/** One reason to distrust a result; `checkpointId` names the model it is about (null: the whole result). */
+export interface SanityFlag {
+  code: SanityCode;
+  message: string;
+  checkpointId: string | null;
+}
+
 // ── CKA ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Linear CKA between every module of A and every module of B, on the same examples. */
@@ -73,7 +102,11 @@ export interface CkaResult {
   examples: number;
   /** Dataset split the examples came from ('test' by default). */
   split: string;
+  /** The dataset evaluated on (null in rows written before it was recorded). */
+  dataset: DatasetRef | null;
   pairs: CkaPair[];
+  /** Reasons to distrust the result; empty when none. */
+  sanity: SanityFlag[];
 }
 
 // ── Mistakes ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -102,7 +135,13 @@ export interface MistakesResult {
   kind: 'MISTAKES';
   /** Number of test examples compared. */
   examples: number;
+  /** Dataset split the examples came from ('test' by default). */
+  split: string;
+  /** The dataset evaluated on (null in rows written before it was recorded). */
+  dataset: DatasetRef | null;
   pairs: MistakesPair[];
+  /** Reasons to distrust the result; empty when none. */
+  sanity: SanityFlag[];
 }
 
 // ── Parameter distance ─────────────────────────────────────────────────────────────────────────────────────────
@@ -139,6 +178,8 @@ export interface ParamDistancePair {
 export interface ParamDistanceResult {
   kind: 'PARAM_DISTANCE';
   pairs: ParamDistancePair[];
+  /** Reasons to distrust the result; empty when none (no data is evaluated, so always empty today). */
+  sanity: SanityFlag[];
 }
 
 // ── Performance barrier ────────────────────────────────────────────────────────────────────────────────────────
@@ -165,7 +206,11 @@ export interface BarrierResult {
   kind: 'BARRIER';
   /** Dataset split evaluated ('test' by default). */
   split: string;
+  /** The dataset evaluated on (null in rows written before it was recorded). */
+  dataset: DatasetRef | null;
   pairs: BarrierPair[];
+  /** Reasons to distrust the result; empty when none. */
+  sanity: SanityFlag[];
 }
 
 // ── Module criticality ─────────────────────────────────────────────────────────────────────────────────────────
@@ -199,6 +244,15 @@ export interface ModuleCriticalityResult {
   alphas: number[];
   sigmas: number[];
   modules: ModuleCriticality[];
+  /** Dataset split the losses were measured on ('train' by default). */
+  split: string;
+  /**
+   * The dataset evaluated on: `params.datasetId`, else the final checkpoint's run's (null in rows written before it
+   * was recorded).
+   */
+  dataset: DatasetRef | null;
+  /** Reasons to distrust the result; empty when none. */
+  sanity: SanityFlag[];
 }
 
 // ── Block-shuffle sweep ────────────────────────────────────────────────────────────────────────────────────────
@@ -221,6 +275,8 @@ export interface BlockShuffleRow {
   relativeDrop: SeedStats;
   pretrainedRunIds: string[];
   randomRunIds: string[];
+  /** A remark on the row, e.g. that b = 1 and "*" shuffle 1-channel images identically; null when none. */
+  note: string | null;
 }
 
 /** Result of a BLOCK_SHUFFLE sweep. */
@@ -230,6 +286,8 @@ export interface BlockShuffleResult {
   pretrainCheckpointId: string;
   seeds: number[];
   rows: BlockShuffleRow[];
+  /** Reasons to distrust the result (SINGLE_SEED when a row has fewer than 2 seeds); empty when none. */
+  sanity: SanityFlag[];
 }
 
 // ── Checkpoint sweep ───────────────────────────────────────────────────────────────────────────────────────────
@@ -256,6 +314,8 @@ export interface CheckpointSweepResult {
   points: CheckpointSweepPoint[];
   /** The random-init baseline fine-tuned with the same seeds; null when it was not requested. */
   randomInit: { accuracy: SeedStats; speed: SeedStats; runIds: string[] } | null;
+  /** Reasons to distrust the result (SINGLE_SEED when a point has fewer than 2 seeds); empty when none. */
+  sanity: SanityFlag[];
 }
 
 /** Any stored analysis result; `kind` says which. */
@@ -270,3 +330,17 @@ export type AnalysisResult =
 
 /** The result type for one kind. */
 export type ResultOf<K extends AnalysisKind> = Extract<AnalysisResult, { kind: K }>;
+
+/**
+ * A stored result with the fields added after it was written filled in: `sanity` → `[]`, `dataset` → `null` (kinds
+ * that evaluate data), a block-shuffle row's `note` → `null`. Returns a new object; `null` stays `null`.
+ */
+export function withResultDefaults<T extends AnalysisResult | null>(result: T): T {
+  if (!result) return result;
+  const sanity = (result as { sanity?: SanityFlag[] }).sanity ?? [];
+  const r: Record<string, unknown> = { ...result, sanity };
+  if (['CKA', 'MISTAKES', 'BARRIER', 'MODULE_CRITICALITY'].includes(result.kind)) r.dataset ??= null;
+  if (result.kind === 'BLOCK_SHUFFLE')
+    r.rows = result.rows.map((row) => ({ ...row, note: (row as { note?: string | null }).note ?? null }));
+  return r as T;
+}
