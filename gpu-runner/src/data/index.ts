@@ -44,12 +44,13 @@ export {
   openDataset,
 } from './registry';
 export {
+  NORMALIZATION_SAMPLE,
   SYNTHETIC_CLASSES,
   SYNTHETIC_DOMAINS,
-  SYNTHETIC_NORMALIZATION,
   type SyntheticDomain,
   type SyntheticOptions,
   syntheticDataset,
   syntheticExample,
+  syntheticNormalization,
 } from './synthetic';
 export type { Batch, BatchOptions, DataSplit, Dataset, DatasetInfo, DatasetKind, Task } from './types';

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { SYNTHETIC_CLASSES, type SYNTHETIC_DOMAINS, syntheticDataset, syntheticExample } from './synthetic';
+import { describe, it, test } from 'node:test';
+import {
+  NORMALIZATION_SAMPLE,
+  SYNTHETIC_CLASSES,
+  SYNTHETIC_DOMAINS,
+  syntheticDataset,
+  syntheticExample,
+  syntheticNormalization,
+} from './synthetic';
 import { writePreview } from './synthetic/preview.test-helper';
 import type { Batch } from './types';
 
@@ -30,7 +37,10 @@ describe('synthetic multi-domain generator', () => {
       const b = await first(d.test.batches(30));
       assert.equal(b.x.length, 30 * side * side * channels);
       assert.deepEqual([...b.y].slice(0, 12), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
-      for (const v of b.x) assert.ok(v >= -2 - 1e-6 && v <= 2 + 1e-6, 'normalised (v - 0.5) / 0.25');
+      // standardised with the domain's statistics: [0, 1] maps to [−mean/std, (1 − mean)/std]
+      const { mean, std } = syntheticNormalization('sketch', { side, channels });
+      for (const v of b.x)
+        assert.ok(v >= -mean / std - 1e-5 && v <= (1 - mean) / std + 1e-5, 'normalised (v − mean) / std');
     }
   });
 
@@ -106,4 +116,32 @@ describe('synthetic multi-domain generator', () => {
   }, async () => {
     await writePreview(join(process.env.BASIN_PREVIEW_DIR!, 'synthetic-32.png'), 20, 32, 4);
   });
+});
+
+test('each domain is standardised with its own training statistics (quickdraw-like white paper too)', async () => {
+  for (const domain of SYNTHETIC_DOMAINS) {
+    for (const channels of [1, 3] as const) {
+      const ds = syntheticDataset({
+        domain,
+        side: 16,
+        channels,
+        trainSize: NORMALIZATION_SAMPLE,
+        testSize: 0,
+      });
+      let sum = 0;
+      let sq = 0;
+      let n = 0;
+      for await (const b of ds.train.batches(64))
+        for (const v of b.x) {
+          sum += v;
+          sq += v * v;
+          n++;
+        }
+      const mean = sum / n;
+      assert.ok(Math.abs(mean) < 1e-4, `${domain}/${channels}: mean ${mean}`);
+      assert.ok(Math.abs(Math.sqrt(sq / n - mean * mean) - 1) < 1e-3, `${domain}/${channels}: std`);
+    }
+  }
+  const q = syntheticNormalization('quickdraw', { side: 28, channels: 1 });
+  assert.ok(q.mean > 0.8, `quickdraw is mostly white paper (mean ${q.mean})`);
 });

@@ -8,8 +8,57 @@ import type { Dataset, DatasetInfo } from './types';
 export { SYNTHETIC_DOMAINS, type SyntheticDomain } from './synthetic/domains';
 export { SYNTHETIC_CLASSES } from './synthetic/shapes';
 
-/** Synthetic images are standardised as (v − 0.5) / 0.25 in every domain, so domains differ only in content. */
-export const SYNTHETIC_NORMALIZATION = { mean: 0.5, std: 0.25 } as const;
+/**
+ * How many training images {@link syntheticNormalization} measures a domain's pixel statistics on. Example i is
+ * rendered from its own seed, so these are the same images whatever the split's size.
+ */
+export const NORMALIZATION_SAMPLE = 256;
+
+const normalizations = new Map<string, { mean: number; std: number }>();
+
+/**
+ * Mean and standard deviation of one domain's pixels (in [0, 1], after the gray conversion when `channels` is 1),
+ * measured on its first {@link NORMALIZATION_SAMPLE} training images — each dataset standardised with its own
+ * training statistics, as MNIST and Fashion-MNIST are with theirs.
+ *
+ * @remarks One fixed (0.5, 0.25) for every domain left quickdraw-like images (white paper, thin strokes) at mean
+ * 1.67, std 0.91 after standardising: a random-init Fixup ResNet then stalled at chance for 3–5 epochs and one seed
+ * in three diverged back to chance at lr 0.03; standardised per domain, all three seeds trained (measured,
+ * ResNet-8 width 8, 2,000 images, 12 epochs: test accuracy 0.997 / 0.999 / 0.998 against 0.997 / 0.100 / 0.969).
+ */
+export function syntheticNormalization(
+  domain: SyntheticDomain,
+  options: { side?: number; channels?: 1 | 3; dataSeed?: number } = {},
+): { mean: number; std: number } {
+  const side = options.side ?? 32;
+  const channels = options.channels ?? 3;
+  const key = `${domain}/${side}/${channels}/${options.dataSeed ?? 0}`;
+  let n = normalizations.get(key);
+  if (!n) {
+    let sum = 0;
+    let sq = 0;
+    let count = 0;
+    for (let i = 0; i < NORMALIZATION_SAMPLE; i++) {
+      const { pixels } = syntheticExample(domain, 'train', i, { side, dataSeed: options.dataSeed });
+      for (const v of channels === 3 ? pixels : gray(pixels)) {
+        sum += v;
+        sq += v * v;
+        count++;
+      }
+    }
+    const mean = sum / count;
+    n = { mean, std: Math.sqrt(Math.max(sq / count - mean * mean, 1e-12)) };
+    normalizations.set(key, n);
+  }
+  return n;
+}
+
+function gray(rgb: Float32Array): Float32Array {
+  const out = new Float32Array(rgb.length / 3);
+  for (let i = 0; i < out.length; i++)
+    out[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  return out;
+}
 
 /** Options of {@link syntheticDataset}. */
 export interface SyntheticOptions {
@@ -25,7 +74,7 @@ export interface SyntheticOptions {
   channels?: 1 | 3;
   /** Seed of the generated examples; the same seed gives the same images. Default 0. */
   dataSeed?: number;
-  /** Standardise with {@link SYNTHETIC_NORMALIZATION}; false leaves values in [0, 1]. Default true. */
+  /** Standardise with the domain's own pixel statistics ({@link syntheticNormalization}); false leaves values in [0, 1]. Default true. */
   normalize?: boolean;
 }
 
@@ -73,8 +122,10 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
   ] as const)
     if (!Number.isInteger(v) || v < 0)
       throw new Error(`synthetic: ${name} must be a non-negative integer, got ${v}`);
-  const [mean, std] =
-    options.normalize === false ? [0, 1] : [SYNTHETIC_NORMALIZATION.mean, SYNTHETIC_NORMALIZATION.std];
+  const { mean, std } =
+    options.normalize === false
+      ? { mean: 0, std: 1 }
+      : syntheticNormalization(domain, { side, channels, dataSeed: options.dataSeed });
   const plane = side * side;
   const split = (which: 'train' | 'test', size: number) =>
     lazySplit({
@@ -89,11 +140,7 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
           y[r] = label;
           const base = r * plane * channels;
           if (channels === 3) for (let i = 0; i < plane * 3; i++) x[base + i] = (pixels[i]! - mean) / std;
-          else
-            for (let i = 0; i < plane; i++) {
-              const g = 0.299 * pixels[i * 3]! + 0.587 * pixels[i * 3 + 1]! + 0.114 * pixels[i * 3 + 2]!;
-              x[base + i] = (g - mean) / std;
-            }
+          else for (const [i, g] of gray(pixels).entries()) x[base + i] = (g - mean) / std;
         }
       },
     });

@@ -2,6 +2,7 @@
 export { type EvalResult, type EvaluateOptions, evaluate } from './evaluate';
 export { BadBatchError, checkBatch, taskLoss } from './loss';
 export { accuracy, meanRocAuc, rocAuc } from './metrics';
+export { describePlateau, type PlateauOptions, plateaued } from './plateau';
 export {
   type FinetuneInit,
   type FinetuneOptions,

@@ -121,6 +121,8 @@ export async function finetune(dataset: Dataset, options: FinetuneOptions): Prom
 /**
  * Continues a run from one of its checkpoints (weights, step, epoch and — when saved beside it — SGD momentum).
  * `options` must be the run's original options (epochs, lr schedule, seed, …) so the rest of the run is the same.
+ * Step, epoch and momentum come from the checkpoint; of `options.resume` only `trainLosses` (the earlier epochs'
+ * training losses, which a run with `untilPlateau` needs) is used.
  */
 export async function resumeRun(
   checkpointPath: string,
@@ -138,7 +140,7 @@ export async function resumeRun(
       );
     const result = await trainModel(model, dataset, {
       ...options,
-      resume: { step, epoch, momentum: mom?.momentum },
+      resume: { step, epoch, momentum: mom?.momentum, trainLosses: options.resume?.trainLosses },
     });
     return { model, result };
   } catch (err) {

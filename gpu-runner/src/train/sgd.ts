@@ -10,6 +10,11 @@ export interface SgdOptions {
   momentum?: number;
   /** L2 weight decay, applied to parameters whose `decay` flag is set. Default 5e-4. */
   weightDecay?: number;
+  /**
+   * Clip the gradient to this global ℓ2 norm (over every parameter) before the update. Default none. Keeps an
+   * unnormalised (Fixup) net from diverging when its zero-initialised residual branches come alive.
+   */
+  maxGradNorm?: number | null;
 }
 
 /** A parameter the optimiser updates. */
@@ -32,6 +37,20 @@ export class Sgd {
   ) {
     this.momentum = options.momentum ?? 0.9;
     this.weightDecay = options.weightDecay ?? 5e-4;
+    this.maxGradNorm = options.maxGradNorm ?? null;
+    if (this.maxGradNorm !== null && !(this.maxGradNorm > 0))
+      throw new Error(`maxGradNorm must be a positive number, got ${this.maxGradNorm}`);
+  }
+
+  /** Global gradient-norm clip, or null. */
+  readonly maxGradNorm: number | null;
+
+  /** The last step's global gradient norm (a scalar kept on the device until the next step), when clipping. */
+  private lastNorm: tf.Scalar | null = null;
+
+  /** Global ℓ2 norm of the last step's gradient before clipping (clipping on), else null. */
+  lastGradNorm(): number | null {
+    return this.lastNorm ? this.lastNorm.dataSync()[0]! : null;
   }
 
   private buffer(p: SgdParam): tf.Variable {
@@ -49,9 +68,22 @@ export class Sgd {
       const mu = tf.scalar(this.momentum);
       const wd = tf.scalar(this.weightDecay);
       const negLr = tf.scalar(-lr);
+      // clipping stays on the device (no sync): scale = min(1, max / ‖g‖), one concat and one reduction
+      let scale: tf.Scalar | null = null;
+      if (this.maxGradNorm !== null) {
+        const flat = this.params.flatMap((p) => {
+          const g = grads[p.variable.name];
+          return g ? [tf.reshape(g, [-1])] : [];
+        });
+        const norm = tf.sqrt(tf.sum(tf.square(tf.concat(flat)))) as tf.Scalar;
+        this.lastNorm?.dispose();
+        this.lastNorm = tf.keep(norm);
+        scale = tf.minimum(1, tf.div(this.maxGradNorm, tf.add(norm, 1e-12))) as tf.Scalar;
+      }
       for (const p of this.params) {
-        const g = grads[p.variable.name];
-        if (!g) continue;
+        const raw = grads[p.variable.name];
+        if (!raw) continue;
+        const g = scale ? tf.mul(raw, scale) : raw;
         const buf = this.buffer(p);
         const d = p.decay && this.weightDecay !== 0 ? tf.add(g, tf.mul(p.variable, wd)) : g;
         buf.assign(this.momentum === 0 ? d : tf.add(tf.mul(buf, mu), d));
@@ -86,6 +118,8 @@ export class Sgd {
 
   /** Frees the momentum buffers. */
   dispose(): void {
+    this.lastNorm?.dispose();
+    this.lastNorm = null;
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
   }

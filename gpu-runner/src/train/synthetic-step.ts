@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResNet } from '../model';
 import { taskLoss } from './loss';
-import { Sgd } from './sgd';
+import { Sgd, type SgdOptions } from './sgd';
 
 /** A step to call repeatedly, and `dispose` for its batch, optimiser state and model. */
 export interface SyntheticStep {
@@ -14,7 +14,7 @@ export interface SyntheticStep {
 }
 
 /** An SGD optimiser over every parameter of `model` (weight decay where the layout says so). */
-export function sgdFor(model: ResNet, options: { momentum?: number; weightDecay?: number } = {}): Sgd {
+export function sgdFor(model: ResNet, options: SgdOptions = {}): Sgd {
   return new Sgd(
     model.modules.flatMap((m) =>
       m.params.map((p) => ({ name: p.name, variable: model.params.get(p.name)!, decay: p.decay })),

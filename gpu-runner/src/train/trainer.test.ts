@@ -10,6 +10,7 @@ import { memoryDataset } from '../data/memory';
 import { ResNet } from '../model/resnet';
 import { resnetSpec } from '../model/spec';
 import { BadBatchError } from './loss';
+import { plateaued } from './plateau';
 import { resumeRun } from './runs';
 import { stripesDataset } from './test-data';
 import { stepLr, TrainingDivergedError, trainModel } from './trainer';
@@ -182,6 +183,98 @@ describe('trainModel', () => {
     assert.ok(maxDiff < 1e-5, `resumed weights differ by ${maxDiff}`);
     full.dispose();
     resumed.model.dispose();
+  });
+
+  describe('untilPlateau', () => {
+    // Stalls near chance for a few epochs (like a random-init Fixup ResNet), then learns and converges.
+    const data = () => stripesDataset({ trainSize: 64 });
+    const model = () => ResNet.create(resnetSpec([12, 12, 1], 4, { depth: 8, width: 8 }), { seed: 3 });
+    const opts = { batchSize: 16, lr: 0.05, seed: 2, evaluate: false, untilPlateau: {} };
+
+    it('stops at the plateau, anneals one epoch at lr × 0.1 and checkpoints the epoch it ends at', async () => {
+      const m = model();
+      const sub = join(dir, 'plateau');
+      const saved: number[] = [];
+      const res = await trainModel(m, data(), {
+        ...opts,
+        epochs: 40,
+        checkpoints: { dir: sub, epochs: [0] },
+        callbacks: { onCheckpoint: (e) => void saved.push(e.epoch) },
+      });
+      const p = res.stop.plateauEpoch;
+      assert.equal(res.stop.reason, 'plateau');
+      assert.ok(p !== null && p >= 3, `plateau epoch ${p}`);
+      assert.equal(res.epoch, p + 1);
+      assert.ok(res.epoch < 40);
+      const losses = res.history.map((h) => h.metrics['train/loss']!);
+      assert.equal(plateaued(losses.slice(0, p)), true);
+      for (let e = 1; e < p; e++) assert.equal(plateaued(losses.slice(0, e)), false, `epoch ${e}`);
+      const lrs = res.history.map((h) => h.metrics.lr);
+      assert.deepEqual(lrs.slice(0, p), Array(p).fill(0.05));
+      assert.ok(Math.abs(lrs[p]! - 0.005) < 1e-12, `anneal lr ${lrs[p]}`);
+      assert.equal(lrs.length, p + 1);
+      assert.deepEqual(saved, [0, res.epoch]);
+      assert.equal(res.checkpoints.at(-1)!.path, join(sub, `epoch-${res.epoch}.safetensors`));
+
+      // Resumed from the plateau epoch's checkpoint with the earlier losses, it anneals and ends the same way.
+      const m2 = model();
+      const again = await trainModel(m2, data(), {
+        ...opts,
+        epochs: 40,
+        checkpoints: { dir: join(dir, 'plateau-2'), epochs: [p] },
+      });
+      assert.deepEqual(again.stop, res.stop);
+      m2.dispose();
+      const ckpt = join(dir, 'plateau-2', `epoch-${p}.safetensors`);
+      const resumed = await resumeRun(ckpt, data(), {
+        ...opts,
+        epochs: 40,
+        resume: { epoch: p, step: 0, trainLosses: losses.slice(0, p) },
+      });
+      assert.deepEqual([resumed.result.epoch, resumed.result.stop], [res.epoch, res.stop]);
+      assert.deepEqual(
+        resumed.result.history.map((h) => h.metrics.lr),
+        [lrs[p]],
+      );
+      const a = m.flatten();
+      const b = resumed.model.flatten();
+      let maxDiff = 0;
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+      assert.ok(maxDiff < 1e-5, `resumed weights differ by ${maxDiff}`);
+      // Without the earlier losses the criterion cannot see the curve: a clear error, not a silent restart.
+      await assert.rejects(
+        resumeRun(ckpt, data(), { ...opts, epochs: 40 }).then((r) => r.model.dispose()),
+        /needs the training loss of every earlier epoch \(resume.trainLosses\), got 0/,
+      );
+      // A cap at the plateau epoch itself: converged, but no room left to anneal.
+      const m3 = model();
+      const short = await trainModel(m3, data(), { ...opts, epochs: p });
+      assert.deepEqual([short.epoch, short.stop], [p, { reason: 'plateau', plateauEpoch: p }]);
+      m3.dispose();
+      m.dispose();
+      resumed.model.dispose();
+    });
+
+    it("reports 'cap' when the cap comes first, and 'epochs' without untilPlateau", async () => {
+      const m = model();
+      const sub = join(dir, 'cap');
+      const res = await trainModel(m, data(), { ...opts, epochs: 4, checkpoints: { dir: sub, epochs: [0] } });
+      assert.deepEqual(
+        [res.status, res.epoch, res.stop],
+        ['completed', 4, { reason: 'cap', plateauEpoch: null }],
+      );
+      assert.deepEqual(
+        res.checkpoints.map((c) => c.epoch),
+        [0, 4],
+      );
+      assert.deepEqual(
+        res.history.map((h) => h.metrics.lr),
+        [0.05, 0.05, 0.05, 0.05],
+      );
+      const fixed = await trainModel(m, data(), { ...opts, untilPlateau: null, epochs: 1 });
+      assert.deepEqual(fixed.stop, { reason: 'epochs', plateauEpoch: null });
+      m.dispose();
+    });
   });
 
   it('trains multilabel tasks with BCE and reports mean ROC AUC', async () => {

@@ -11,6 +11,8 @@ import type { Dataset } from '../data/types';
 import type { ResNet } from '../model/resnet';
 import { evaluate } from './evaluate';
 import { batchTensors, checkBatch, taskLoss } from './loss';
+import { plateauEpoch as firstPlateau, type PlateauOptions, plateaued, resolvePlateau } from './plateau';
+import type { SgdOptions } from './sgd';
 import { sgdFor } from './synthetic-step';
 
 /** After every optimiser step. */
@@ -28,6 +30,8 @@ export interface BatchEndEvent {
   lr: number;
   /** Examples in the batch. */
   n: number;
+  /** Global ℓ2 norm of the gradient before clipping; only when `maxGradNorm` is set. */
+  gradNorm?: number;
 }
 
 /** After every epoch, with its metrics (`train/loss`, `train/acc`, `test/loss`, `test/acc` or `test/auc`, …). */
@@ -63,7 +67,10 @@ export interface TrainCallbacks {
 export interface CheckpointPlan {
   /** Directory for the files. */
   dir: string;
-  /** Epochs (completed) after which to save; 0 saves the initial weights. Default: only the last epoch. */
+  /**
+   * Epochs (completed) after which to save; 0 saves the initial weights. The epoch training ends at (`epochs`, or
+   * the earlier end of a run that stops at its plateau) is always saved too. Default: only that last epoch.
+   */
   epochs?: readonly number[];
   /** File name for an epoch. Default `epoch-<e>.safetensors`. */
   name?: (epoch: number) => string;
@@ -81,12 +88,34 @@ export interface ResumeFrom {
   step: number;
   /** Momentum buffers by parameter name; absent means zeros. */
   momentum?: ReadonlyMap<string, { shape: readonly number[]; data: Float32Array }>;
+  /**
+   * Mean training loss of each epoch already done (`trainLosses[i]` = epoch i+1), so a run that stops at its
+   * plateau (`untilPlateau`) sees the whole loss curve. Required with `untilPlateau` when `epoch` > 0: at least
+   * `epoch` values (extra ones are ignored).
+   */
+  trainLosses?: readonly number[];
 }
 
 /** Options of {@link trainModel}. */
 export interface TrainOptions {
-  /** Epochs to train (in total, counting those a resumed run already did). */
+  /**
+   * Epochs to train (in total, counting those a resumed run already did). With `untilPlateau`, the most epochs to
+   * train (the cap).
+   */
   epochs: number;
+  /**
+   * Train until the mean training loss plateaus ({@link plateaued} on the per-epoch `train/loss`, checked after
+   * every epoch), then anneal for `annealEpochs` and stop; `epochs` stays the cap. Default null: train exactly
+   * `epochs` epochs.
+   */
+  untilPlateau?: PlateauOptions | null;
+  /**
+   * With `untilPlateau`: epochs trained after the plateau epoch at the learning rate × `annealFactor`, then training
+   * stops (never past `epochs`). 0 stops at the plateau epoch. Default 1. Ignored without `untilPlateau`.
+   */
+  annealEpochs?: number;
+  /** Learning-rate factor of the anneal epochs (on top of the step schedule). Default 0.1. */
+  annealFactor?: number;
   /** Examples per step. Default 64. */
   batchSize?: number;
   /** Initial learning rate. Default 0.1. */
@@ -99,6 +128,8 @@ export interface TrainOptions {
   momentum?: number;
   /** L2 weight decay on conv and fc weights. Default 5e-4. */
   weightDecay?: number;
+  /** Clip each step's gradient to this global ℓ2 norm (see {@link SgdOptions.maxGradNorm}). Default none. */
+  maxGradNorm?: number | null;
   /** Seed of the example order (epoch e uses a seed derived from it and e). Default 0. */
   seed?: number;
   /** Evaluate on the test split after every epoch. Default true. */
@@ -138,6 +169,14 @@ export interface TrainResult {
   /** The momentum buffers at the end (to save a resumable state after an abort). */
   momentum: Map<string, { shape: number[]; data: Float32Array }>;
   seconds: number;
+  /**
+   * Why training stopped: `epochs` (no `untilPlateau`: the fixed epoch count), `plateau` (the plateau was reached
+   * at `plateauEpoch` and its anneal epochs done — or cut short by the cap when the plateau came within
+   * `annealEpochs` of it) or `cap` (`untilPlateau`, but `epochs` ran out first). `plateauEpoch`: the epoch after which
+   * the criterion first held (counting a resumed run's earlier epochs), else null. When `status` is `aborted`,
+   * what training was heading for so far.
+   */
+  stop: { reason: 'plateau' | 'cap' | 'epochs'; plateauEpoch: number | null };
 }
 
 /** Thrown when the loss becomes NaN or infinite; names the epoch, step and learning rate. */
@@ -186,20 +225,46 @@ export async function trainModel(
   if (!Number.isInteger(options.epochs) || options.epochs < 0)
     throw new Error(`epochs must be a non-negative integer, got ${options.epochs}`);
   const lr0 = options.lr ?? 0.1;
+  const untilPlateau = options.untilPlateau ? resolvePlateau(options.untilPlateau) : null;
+  const annealEpochs = untilPlateau ? (options.annealEpochs ?? 1) : 0;
+  const annealFactor = options.annealFactor ?? 0.1;
+  if (!Number.isInteger(annealEpochs) || annealEpochs < 0)
+    throw new Error(`annealEpochs must be a non-negative integer, got ${annealEpochs}`);
+  if (!(annealFactor > 0 && Number.isFinite(annealFactor)))
+    throw new Error(`annealFactor must be a positive number, got ${annealFactor}`);
   const seed = options.seed ?? 0;
   const fullSteps = Math.ceil(dataset.train.size / bs);
   const stepsPerEpoch = Math.min(fullSteps, options.maxBatchesPerEpoch ?? fullSteps);
 
-  const sgd = sgdFor(model, { momentum: options.momentum, weightDecay: options.weightDecay });
-  const vars = model.variables();
   let epoch = options.resume?.epoch ?? 0;
   let step = options.resume?.step ?? 0;
+  // Mean training loss per completed epoch (the plateau criterion's input), a resumed run's earlier ones first.
+  const trainLosses: number[] = [];
+  let plateauAt: number | null = null;
+  if (untilPlateau && epoch > 0) {
+    const earlier = options.resume?.trainLosses ?? [];
+    if (earlier.length < epoch)
+      throw new Error(
+        `resuming at epoch ${epoch} with untilPlateau needs the training loss of every earlier epoch (resume.trainLosses), got ${earlier.length}`,
+      );
+    trainLosses.push(...earlier.slice(0, epoch));
+    plateauAt = firstPlateau(trainLosses, untilPlateau);
+  }
+  const sgd = sgdFor(model, {
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+    maxGradNorm: options.maxGradNorm,
+  });
+  const vars = model.variables();
   if (options.resume?.momentum) sgd.setState(options.resume.momentum);
+  /** The epoch training ends at: the cap, or the plateau epoch plus the anneal (never past the cap). */
+  const endEpoch = () =>
+    plateauAt === null ? options.epochs : Math.min(options.epochs, plateauAt + annealEpochs);
   const history: EpochMetrics[] = [];
   const checkpoints: CheckpointEvent[] = [];
   const cb = options.callbacks ?? {};
   const plan = options.checkpoints;
-  const wantCkpt = (e: number) => (plan?.epochs ? plan.epochs.includes(e) : e === options.epochs);
+  const wantCkpt = (e: number) => e === endEpoch() || (plan?.epochs?.includes(e) ?? false);
 
   const checkpoint = async (metrics: Record<string, number>) => {
     if (!plan) return;
@@ -219,9 +284,10 @@ export async function trainModel(
   let status: TrainResult['status'] = 'completed';
   try {
     if (epoch === 0 && step === 0 && plan?.epochs?.includes(0)) await checkpoint({});
-    while (epoch < options.epochs) {
+    while (epoch < endEpoch()) {
       const t0 = performance.now();
-      const lr = stepLr(lr0, epoch, options.lrMilestones, options.lrGamma);
+      const annealing = plateauAt !== null && epoch >= plateauAt;
+      const lr = stepLr(lr0, epoch, options.lrMilestones, options.lrGamma) * (annealing ? annealFactor : 1);
       const skip = step - epoch * stepsPerEpoch; // batches already done when resuming mid-epoch
       let lossSum = 0;
       let accSum = 0;
@@ -258,7 +324,17 @@ export async function trainModel(
         lossSum += loss * batch.n;
         accSum += acc * batch.n;
         seen += batch.n;
-        await cb.onBatchEnd?.({ epoch, batch: b - 1, step, loss, acc, lr, n: batch.n });
+        const gradNorm = sgd.lastGradNorm();
+        await cb.onBatchEnd?.({
+          epoch,
+          batch: b - 1,
+          step,
+          loss,
+          acc,
+          lr,
+          n: batch.n,
+          ...(gradNorm === null ? {} : { gradNorm }),
+        });
       }
       if (status === 'aborted') break;
       epoch++;
@@ -282,6 +358,8 @@ export async function trainModel(
         if (ev.acc !== undefined) metrics['test/acc'] = ev.acc;
         if (ev.auc !== undefined) metrics['test/auc'] = ev.auc;
       }
+      trainLosses.push(metrics['train/loss']!);
+      if (untilPlateau && plateauAt === null && plateaued(trainLosses, untilPlateau)) plateauAt = epoch;
       history.push({ epoch, step, metrics });
       await cb.onEpochEnd?.({ epoch, step, metrics, seconds: (performance.now() - t0) / 1000 });
       if (wantCkpt(epoch)) await checkpoint(metrics);
@@ -295,6 +373,10 @@ export async function trainModel(
       backend,
       momentum: sgd.getState(),
       seconds: (performance.now() - started) / 1000,
+      stop: {
+        reason: !untilPlateau ? 'epochs' : plateauAt !== null ? 'plateau' : 'cap',
+        plateauEpoch: plateauAt,
+      },
     };
   } finally {
     sgd.dispose();

@@ -16,19 +16,23 @@ import type {
   MistakesPair,
   ModuleCriticality,
   ParamDistancePair,
+  SanityFlag,
 } from '@basin/db';
 import { modelFromCheckpoint } from '../checkpoint/checkpoint';
 import { evaluate } from '../train/evaluate';
+import { accuracy } from '../train/metrics';
 import {
   type AnalysisInput,
   activations,
   type EvalData,
   loadEvalData,
+  modelSanity,
   pairType,
   requireSameClasses,
   weightEvaluator,
 } from './analysis-inputs';
 import { type JobEnv, JobInputError } from './context';
+import { uniqueFlags } from './sanity';
 
 /** What an analysis reports while it works: a fraction done and a short message. */
 export type ProgressFn = (progress: number, message?: string) => void;
@@ -74,6 +78,7 @@ export async function ckaAnalysis(
   const debiased = p.debiased === true;
   const pairs = pairsOf(p, inputs.length);
   const cache = new Map<number, { modules: string[]; acts: Map<string, Float32Array> }>();
+  const sanity: SanityFlag[] = [];
   const acts = (i: number) => {
     let c = cache.get(i);
     if (!c) {
@@ -85,6 +90,12 @@ export async function ckaAnalysis(
         model.dispose();
       }
       cache.set(i, c);
+      // `fc` activations are the logits: when they were taken anyway, the model's accuracy costs nothing
+      const logits = c.acts.get('fc');
+      if (logits && data.task === 'MULTICLASS' && inputs[i]!.loaded.spec.classes === data.classes)
+        sanity.push(
+          ...modelSanity(inputs[i]!, accuracy(logits, data.labels as Int32Array, data.classes), data),
+        );
     }
     return c;
   };
@@ -108,7 +119,15 @@ export async function ckaAnalysis(
     });
     progress((k + 1) / pairs.length, `pair ${k + 1} of ${pairs.length}`);
   }
-  return { kind: 'CKA', debiased, examples: data.n, split: split(p, 'test'), pairs: out };
+  return {
+    kind: 'CKA',
+    debiased,
+    examples: data.n,
+    split: data.splitName,
+    dataset: data.dataset,
+    pairs: out,
+    sanity: uniqueFlags(sanity),
+  };
 }
 
 async function predictions(input: AnalysisInput, data: EvalData): Promise<Float32Array> {
@@ -143,6 +162,7 @@ export async function mistakesAnalysis(
   };
   const labels = { data: data.labels, shape: [data.n] };
   const out: MistakesPair[] = [];
+  const sanity: SanityFlag[] = [];
   for (const [k, [i, j]] of pairs.entries()) {
     const a = { data: await get(i), shape: [data.n, data.classes] };
     const b = { data: await get(j), shape: [data.n, data.classes] };
@@ -164,9 +184,17 @@ export async function mistakesAnalysis(
       agreement: m.agreement,
       wrongAgreement: m.common === 0 ? 0 : sameWrong / m.common,
     });
+    sanity.push(...modelSanity(inputs[i]!, m.accuracyA, data), ...modelSanity(inputs[j]!, m.accuracyB, data));
     progress((k + 1) / pairs.length, `pair ${k + 1} of ${pairs.length}`);
   }
-  return { kind: 'MISTAKES', examples: data.n, pairs: out };
+  return {
+    kind: 'MISTAKES',
+    examples: data.n,
+    split: data.splitName,
+    dataset: data.dataset,
+    pairs: out,
+    sanity: uniqueFlags(sanity),
+  };
 }
 
 /** ℓ2 distance of the weights, in total and per module; modules whose shapes differ are listed, not mixed in. */
@@ -209,7 +237,7 @@ export async function distanceAnalysis(
     });
     progress((k + 1) / pairs.length);
   }
-  return { kind: 'PARAM_DISTANCE', pairs: out };
+  return { kind: 'PARAM_DISTANCE', pairs: out, sanity: [] };
 }
 
 /** Loss and error along the straight line between two models' weights, and the barrier above the chord. */
@@ -228,6 +256,7 @@ export async function barrierAnalysis(
   const pairs = pairsOf(p, inputs.length);
   const points = num(p, 'points', 21);
   const out: BarrierPair[] = [];
+  const sanity: SanityFlag[] = [];
   for (const [k, [i, j]] of pairs.entries()) {
     const A = inputs[i]!;
     const B = inputs[j]!;
@@ -263,11 +292,21 @@ export async function barrierAnalysis(
         lossBarrier: r.loss.barrier,
         errorBarrier: r.error.barrier,
       });
+      // the end points λ = 0 and λ = 1 are A and B themselves
+      const ends = [r.curve[0], r.curve.at(-1)];
+      if (ends[0]?.lambda === 0) sanity.push(...modelSanity(A, 1 - ends[0].error, data));
+      if (ends[1]?.lambda === 1) sanity.push(...modelSanity(B, 1 - ends[1].error, data));
     } finally {
       model.dispose();
     }
   }
-  return { kind: 'BARRIER', split: split(p, 'test'), pairs: out };
+  return {
+    kind: 'BARRIER',
+    split: data.splitName,
+    dataset: data.dataset,
+    pairs: out,
+    sanity: uniqueFlags(sanity),
+  };
 }
 
 /** Module criticality (α × σ search) and the rewind-one-module test, between initial and final weights. */
@@ -281,9 +320,11 @@ export async function criticalityAnalysis(
   if (inputs.length !== 2)
     throw new JobInputError(`MODULE_CRITICALITY needs 2 inputs (initial, final), got ${inputs.length}`);
   const [initial, final] = inputs as [AnalysisInput, AnalysisInput];
+  // evaluated where the final model was trained (not the initial's dataset: for a P-T model, its pretraining set)
   const data = await loadEvalData(env, inputs, p, {
     split: split(p, 'train'),
     examples: num(p, 'examples', 10_000),
+    final,
   });
   requireSameClasses(final, data);
   const I = initial.loaded.checkpoint.modules;
@@ -346,6 +387,9 @@ export async function criticalityAnalysis(
       alphas: crit.alphas,
       sigmas: crit.sigmas,
       modules,
+      split: data.splitName,
+      dataset: data.dataset,
+      sanity: uniqueFlags(modelSanity(final, base.accuracy, data)),
     };
   } finally {
     model.dispose();

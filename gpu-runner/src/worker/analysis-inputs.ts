@@ -1,6 +1,6 @@
 /** What an analysis works on: its input checkpoints (loaded), their runs, and a fixed set of examples in memory. */
 import type { Checkpoint } from '@basin/analysis';
-import type { ModelRef, PairType } from '@basin/db';
+import { chooseEvalDataset, type DatasetRef, type ModelRef, type PairType, type SanityFlag } from '@basin/db';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyCheckpoint, type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint';
 import { memorySplit } from '../data/memory';
@@ -10,13 +10,28 @@ import { evaluate } from '../train/evaluate';
 import { checkpointFile, loadCheckpointRecords } from './checkpoints';
 import { type JobEnv, JobInputError } from './context';
 import { datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
+import { endpointMismatchFlag, nearChanceFlag } from './sanity';
 import type { ClaimedAnalysis } from './status';
 
 /** One input checkpoint with its weights and where it came from. */
 export interface AnalysisInput {
   ref: ModelRef;
   loaded: LoadedCheckpoint;
-  run: { id: string; kind: string; init: string; datasetId: string } | null;
+  run: InputRun | null;
+}
+
+/** The run that saved an input checkpoint, with what it reported about its final model. */
+export interface InputRun {
+  id: string;
+  kind: string;
+  init: string;
+  datasetId: string;
+  /** null = trained on unshuffled images. */
+  blockSize: number | null;
+  /** `summary.testAcc`: the run's own final test accuracy (mean AUC for MULTILABEL); null when not recorded. */
+  testAcc: number | null;
+  /** `summary.finalCheckpointId`: the checkpoint `testAcc` belongs to; null when not recorded. */
+  finalCheckpointId: string | null;
 }
 
 /** Loads an analysis's input checkpoints (in position order) and their producing runs. */
@@ -28,9 +43,22 @@ export async function loadInputs(env: JobEnv, a: ClaimedAnalysis): Promise<Analy
   const runIds = records.flatMap((c) => (c.runId ? [c.runId] : []));
   const runs = runIds.length
     ? await env.sql<
-        { id: string; kind: string; init: string; dataset_id: string; name: string; seed: number }[]
+        {
+          id: string;
+          kind: string;
+          init: string;
+          dataset_id: string;
+          name: string;
+          seed: number;
+          block_size: number | null;
+          test_acc: number | null;
+          final_checkpoint_id: string | null;
+        }[]
       >`
-        select id, kind, init, dataset_id, name, seed from runs where id = any(${env.sql.array(runIds)}::bigint[])`
+        select id, kind, init, dataset_id, name, seed, block_size,
+          case when jsonb_typeof(summary->'testAcc') = 'number' then (summary->>'testAcc')::float8 end as test_acc,
+          summary->>'finalCheckpointId' as final_checkpoint_id
+        from runs where id = any(${env.sql.array(runIds)}::bigint[])`
     : [];
   const byId = new Map(runs.map((r) => [r.id, r]));
   const out: AnalysisInput[] = [];
@@ -51,7 +79,17 @@ export async function loadInputs(env: JobEnv, a: ClaimedAnalysis): Promise<Analy
         label: rows[i]?.role && !/^[a-z]$/.test(rows[i]!.role) ? `${label} (${rows[i]!.role})` : label,
       },
       loaded: await loadCheckpoint(await checkpointFile(env.blobs, c)),
-      run: run ? { id: run.id, kind: run.kind, init: run.init, datasetId: run.dataset_id } : null,
+      run: run
+        ? {
+            id: run.id,
+            kind: run.kind,
+            init: run.init,
+            datasetId: run.dataset_id,
+            blockSize: run.block_size,
+            testAcc: run.test_acc === null ? null : Number(run.test_acc),
+            finalCheckpointId: run.final_checkpoint_id,
+          }
+        : null,
     });
   }
   return out;
@@ -70,6 +108,10 @@ export function pairType(a: AnalysisInput, b: AnalysisInput): PairType {
 
 /** Examples held in memory so every model and every λ sees exactly the same ones. */
 export interface EvalData {
+  /** The dataset the examples come from. */
+  dataset: DatasetRef;
+  /** Which of its splits. */
+  splitName: 'train' | 'test';
   split: DataSplit;
   x: Float32Array;
   labels: Int32Array | Float32Array;
@@ -80,19 +122,46 @@ export interface EvalData {
 }
 
 /**
- * The first `examples` examples of a split of the analysis's dataset: `params.datasetId`, else the dataset of the
- * first input's run. Every input must take this dataset's image shape.
+ * The dataset an analysis evaluates on: `params.datasetId` when given; else, when `options.final` (the model being
+ * measured, e.g. criticality's final checkpoint) was saved by a run, that run's dataset; else the dataset the
+ * FINETUNE inputs were trained on (they take precedence over PRETRAIN inputs: a P-T model is judged on its target
+ * task, not on its pretraining set) — a {@link JobInputError} naming the datasets when they disagree; else the
+ * dataset of the first input saved by a run.
+ */
+export async function evalDatasetId(
+  env: Pick<JobEnv, 'sql'>,
+  inputs: AnalysisInput[],
+  params: Record<string, unknown>,
+  options: { final?: AnalysisInput } = {},
+): Promise<string> {
+  const choice = options.final
+    ? chooseEvalDataset('MODULE_CRITICALITY', [inputs[0] ?? { run: null }, options.final], params.datasetId)
+    : chooseEvalDataset('', inputs, params.datasetId);
+  if ('datasetId' in choice) return choice.datasetId;
+  if ('conflict' in choice) {
+    const rows = await env.sql<{ id: string; name: string }[]>`
+      select id, name from datasets where id = any(${env.sql.array(choice.conflict)}::bigint[])`;
+    const name = new Map(rows.map((r) => [r.id, r.name]));
+    const list = choice.conflict.map((id) => `${id} '${name.get(id) ?? '?'}'`).join(', ');
+    throw new JobInputError(
+      `the fine-tuned inputs were trained on different datasets (${list}); set params.datasetId to the one to evaluate on`,
+    );
+  }
+  throw new JobInputError('params.datasetId is required when no input checkpoint was saved by a run');
+}
+
+/**
+ * The first `examples` examples of a split of the analysis's dataset (chosen by {@link evalDatasetId}). Every input
+ * must take this dataset's image shape.
  */
 export async function loadEvalData(
   env: JobEnv,
   inputs: AnalysisInput[],
   params: Record<string, unknown>,
-  options: { split: 'train' | 'test'; examples: number },
+  options: { split: 'train' | 'test'; examples: number; final?: AnalysisInput },
 ): Promise<EvalData> {
-  const datasetId = (params.datasetId as string | undefined) ?? inputs.find((i) => i.run)?.run?.datasetId;
-  if (!datasetId)
-    throw new JobInputError('params.datasetId is required when no input checkpoint was saved by a run');
-  const record = await loadDatasetRecord(env.sql, String(datasetId));
+  const datasetId = await evalDatasetId(env, inputs, params, { final: options.final });
+  const record = await loadDatasetRecord(env.sql, datasetId);
   const dataset = await openJobDataset(record, datasetSpec(record), env.config.name);
   const { shape, task, classes } = dataset.info;
   for (const inp of inputs) {
@@ -129,7 +198,55 @@ export async function loadEvalData(
     labels.set(p, o);
     o += p.length;
   }
-  return { split: memorySplit(x, labels, per, lw), x, labels, n, task, shape, classes: classes.length };
+  return {
+    dataset: { id: record.id, name: record.name },
+    splitName: options.split,
+    split: memorySplit(x, labels, per, lw),
+    x,
+    labels,
+    n,
+    task,
+    shape,
+    classes: classes.length,
+  };
+}
+
+/**
+ * What is suspicious about one model's score on `data` (accuracy, or mean AUC for MULTILABEL): NEAR_CHANCE, and
+ * ENDPOINT_MISMATCH against its run's own final test accuracy — compared only on the test split of the run's own
+ * dataset, for the run's final checkpoint, and for a run trained on unshuffled images (the run's number was
+ * measured on exactly that data; anything else is expected to differ).
+ */
+export function modelSanity(inp: AnalysisInput, accuracy: number, data: EvalData): SanityFlag[] {
+  const flags: (SanityFlag | null)[] = [
+    nearChanceFlag({
+      accuracy,
+      task: data.task,
+      classes: data.classes,
+      checkpointId: inp.ref.checkpointId,
+      label: inp.ref.label,
+      dataset: `dataset ${data.dataset.id} '${data.dataset.name}' (${data.splitName})`,
+    }),
+  ];
+  const run = inp.run;
+  if (
+    run &&
+    data.splitName === 'test' &&
+    run.datasetId === data.dataset.id &&
+    run.blockSize === null &&
+    run.finalCheckpointId === inp.ref.checkpointId
+  )
+    flags.push(
+      endpointMismatchFlag({
+        measured: accuracy,
+        reported: run.testAcc,
+        n: data.n,
+        checkpointId: inp.ref.checkpointId,
+        label: inp.ref.label,
+        runId: run.id,
+      }),
+    );
+  return flags.filter((f): f is SanityFlag => f !== null);
 }
 
 /** Checks that a model's outputs match the dataset's classes (needed to compute a loss or mistakes). */

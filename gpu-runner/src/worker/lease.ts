@@ -27,6 +27,7 @@ export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string):
   let stopReason: StopReason | null = null;
   let progress: number | null = null;
   let released = false;
+  let lastCheck = Number.NEGATIVE_INFINITY;
   const stop = (why: StopReason) => {
     if (stopReason) return;
     stopReason = why;
@@ -69,7 +70,13 @@ export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string):
     get stopReason() {
       return stopReason;
     },
-    check: () => beat(false),
+    check: () => {
+      // at most one check per cancelCheckMs (a heartbeat in between reads the same row)
+      const now = performance.now();
+      if (now - lastCheck < env.config.cancelCheckMs) return Promise.resolve();
+      lastCheck = now;
+      return beat(false);
+    },
     setProgress(p) {
       progress = Math.min(1, Math.max(0, p));
     },

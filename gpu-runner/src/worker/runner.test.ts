@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { enqueueFlaggedJob, jobFlags, rawMetric, requestRunCancel, type Sql } from '@basin/db';
+import {
+  enqueueFlaggedJob,
+  jobFlags,
+  rawMetric,
+  requestRunCancel,
+  SANITY_CODES,
+  type SanityFlag,
+  type Sql,
+} from '@basin/db';
 import { shutdownBackend } from '../backend/backend';
 import { createRunner, type RunningRunner } from './runner';
 import {
@@ -190,6 +198,22 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     );
     assert.equal(crit.modules[0]!.meanLoss.length, 2);
     assert.ok(f.events.some((e) => e.type === 'analysis.progress' && e.analysisId === ids.barrier));
+    // every result that evaluates models names the data; every result says what (if anything) is suspicious
+    const photo = { id: f.datasetId, name: 'photo-8px' };
+    for (const k of ['cka', 'mistakes', 'barrier', 'criticality'])
+      assert.deepEqual(res[k]!.dataset, photo, k);
+    assert.equal(res.mistakes!.split, 'test');
+    assert.equal(res.criticality!.split, 'train');
+    assert.deepEqual(res.distance!.sanity, []);
+    const inputs = new Set([...three, ritInitial]);
+    for (const [k, r] of Object.entries(res)) {
+      const sanity = r.sanity as SanityFlag[];
+      assert.ok(Array.isArray(sanity), k);
+      for (const s of sanity) {
+        assert.ok(SANITY_CODES.includes(s.code) && s.code !== 'SINGLE_SEED', `${k}: ${s.code}`);
+        assert.ok(s.checkpointId && inputs.has(s.checkpointId), `${k}: ${s.message}`);
+      }
+    }
   });
 
   it('cancels a run within one batch', async () => {
@@ -307,6 +331,16 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
       ['none', '4'],
     );
     assert.ok(result.rows.every((r) => r.pretrainedAccuracy.n === 1 && r.relativeDrop.n === 1));
+    const checked = res.result as { rows: { note: string | null }[]; sanity: SanityFlag[] };
+    assert.ok(
+      checked.rows.every((r) => r.note === null),
+      '3-channel images: no duplicate rows to note',
+    );
+    assert.deepEqual(
+      checked.sanity.map((s) => s.code),
+      ['SINGLE_SEED'],
+    );
+    assert.match(checked.sanity[0]!.message, /^1 seed: no spread/);
   });
 
   it('runs a checkpoint sweep: fine-tunes from each pretraining checkpoint and a random-init baseline', async () => {
@@ -338,6 +372,10 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     );
     assert.ok(result.points.every((p) => p.accuracy.n === 1 && p.runIds.length === 1));
     assert.equal(result.randomInit?.runIds.length, 1);
+    assert.deepEqual(
+      (res.result as { sanity: SanityFlag[] }).sanity.map((s) => s.code),
+      ['SINGLE_SEED'],
+    );
     assert.ok(
       f.events.some((e) => e.type === 'analysis.progress' && e.analysisId === a!.id && e.progress === 1),
     );

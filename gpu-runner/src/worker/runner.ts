@@ -14,7 +14,7 @@ import {
   jobQueueOptions,
   type Sql,
 } from '@basin/db';
-import { info as kernelsInfo } from '@basin/kernels';
+import { info as kernelsInfo, setThreads as setKernelThreads } from '@basin/kernels';
 import type { Logger } from '@basin/service';
 import { Logger as GraphileLogger, type JobHelpers, type Runner, run, type TaskList } from 'graphile-worker';
 import { initBackend } from '../backend/backend';
@@ -61,7 +61,8 @@ function graphileLogger(log: Logger): GraphileLogger {
 /** Starts a runner: initialises the backend, then serves jobs until `stop()`. */
 export async function createRunner(options: CreateRunnerOptions): Promise<RunningRunner> {
   const { config, sql, log } = options;
-  const backendInfo = await initBackend();
+  const backendInfo = await initBackend(config.threads ? { threads: config.threads } : {});
+  if (config.threads) setKernelThreads(config.threads);
   const backend = backendInfo.name;
   const native = backendInfo.customKernels.filter((k) => k.startsWith('native:')).length;
   const bus = createEventBus(sql);

@@ -6,8 +6,10 @@
  */
 import { aggregate } from '@basin/analysis';
 import {
+  type BlockShuffleResult,
   type BlockShuffleRow,
   type CheckpointSweepPoint,
+  type CheckpointSweepResult,
   enqueueFlaggedJob,
   jobFlags,
   type SeedStats,
@@ -15,8 +17,9 @@ import {
 } from '@basin/db';
 import { jsonSafe } from './analysis-job';
 import type { JobEnv } from './context';
+import { singleSeedFlag, uniqueFlags } from './sanity';
 
-interface ChildRun {
+export interface ChildRun {
   id: string;
   init: 'PRETRAINED' | 'RANDOM';
   init_checkpoint_id: string | null;
@@ -87,7 +90,7 @@ export async function sweepJob(env: JobEnv, analysisId: string): Promise<void> {
     }
     const result =
       a.kind === 'BLOCK_SHUFFLE'
-        ? blockShuffleResult(a.params, children)
+        ? blockShuffleResult(a.params, children, await channelsOf(t, a.params, children))
         : await checkpointSweepResult(t, a.params, children);
     await finish('SUCCEEDED', jsonSafe(result), null);
     env.log.info(`sweep ${a.id} (${a.kind}): SUCCEEDED`);
@@ -98,7 +101,43 @@ const acc = (r: ChildRun) => r.summary.testAcc ?? Number.NaN;
 const speed = (r: ChildRun) => r.summary.speed ?? Number.NaN;
 const bySeed = (a: ChildRun, b: ChildRun) => a.seed - b.seed;
 
-function blockShuffleResult(params: Record<string, unknown>, runs: ChildRun[]) {
+/** Channels of the sweep's images (`image_shape[2]` of its dataset); null when the dataset is not found. */
+async function channelsOf(
+  sql: Sql,
+  params: Record<string, unknown>,
+  runs: ChildRun[],
+): Promise<number | null> {
+  const id = params.datasetId ?? runs[0]?.dataset_id;
+  if (id === undefined || id === null) return null;
+  const [d] = await sql<
+    { image_shape: number[] }[]
+  >`select image_shape from datasets where id = ${String(id)}`;
+  return d?.image_shape?.[2] ?? null;
+}
+
+/**
+ * On 1-channel images a 1×1 block is one value, so b = 1 and "*" (0) permute every value alike: the two rows measure
+ * the same thing (not two shuffles). The note for a row of such a sweep, null otherwise.
+ */
+export function blockShuffleNote(
+  blockSize: number | null,
+  sizes: readonly (number | null)[],
+  channels: number | null,
+): string | null {
+  if (channels !== 1 || (blockSize !== 0 && blockSize !== 1)) return null;
+  const other = blockSize === 0 ? 1 : 0;
+  return sizes.includes(other)
+    ? `same shuffle as ${blockSize === 0 ? 'b = 1' : '"*"'}: on 1-channel images a 1×1 block is one value, so both permute every value`
+    : blockSize === 1
+      ? 'on 1-channel images a 1×1 block is one value: b = 1 is the pixel shuffle "*"'
+      : null;
+}
+
+export function blockShuffleResult(
+  params: Record<string, unknown>,
+  runs: ChildRun[],
+  channels: number | null = null,
+): BlockShuffleResult {
   const sizes = Array.isArray(params.blockSizes)
     ? (params.blockSizes as (number | null)[])
     : [...new Set(runs.map((r) => r.block_size))];
@@ -120,18 +159,29 @@ function blockShuffleResult(params: Record<string, unknown>, runs: ChildRun[]) {
       relativeDrop: seedStats(drops),
       pretrainedRunIds: pt.map((r) => r.id),
       randomRunIds: rit.map((r) => r.id),
+      note: blockShuffleNote(b, sizes, channels),
     };
   });
   return {
-    kind: 'BLOCK_SHUFFLE' as const,
+    kind: 'BLOCK_SHUFFLE',
     datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
     pretrainCheckpointId: String(params.pretrainCheckpointId ?? ''),
     seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
     rows,
+    sanity: uniqueFlags([
+      singleSeedFlag(
+        rows.map((r) => Math.min(r.pretrainedAccuracy.n, r.randomAccuracy.n)),
+        'block-size rows',
+      ),
+    ]),
   };
 }
 
-async function checkpointSweepResult(sql: Sql, params: Record<string, unknown>, runs: ChildRun[]) {
+async function checkpointSweepResult(
+  sql: Sql,
+  params: Record<string, unknown>,
+  runs: ChildRun[],
+): Promise<CheckpointSweepResult> {
   const ids = Array.isArray(params.checkpointIds)
     ? (params.checkpointIds as string[])
     : [...new Set(runs.flatMap((r) => (r.init_checkpoint_id ? [r.init_checkpoint_id] : [])))];
@@ -153,8 +203,9 @@ async function checkpointSweepResult(sql: Sql, params: Record<string, unknown>, 
     })
     .sort((a, b) => a.epoch - b.epoch || a.step - b.step);
   const random = runs.filter((r) => r.init === 'RANDOM').sort(bySeed);
+  const seedsPerCell = [...points.map((pt) => pt.accuracy.n), ...(random.length ? [random.length] : [])];
   return {
-    kind: 'CHECKPOINT_SWEEP' as const,
+    kind: 'CHECKPOINT_SWEEP',
     pretrainRunId: String(params.pretrainRunId ?? ''),
     datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
     seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
@@ -166,5 +217,8 @@ async function checkpointSweepResult(sql: Sql, params: Record<string, unknown>, 
           runIds: random.map((r) => r.id),
         }
       : null,
+    sanity: uniqueFlags([
+      singleSeedFlag(seedsPerCell, random.length ? 'points (random-init baseline included)' : 'points'),
+    ]),
   };
 }

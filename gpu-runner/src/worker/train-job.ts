@@ -4,7 +4,15 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCheckpoint, rawMetric, type Sql, truncateMetricsAfter } from '@basin/db';
+import {
+  type CheckedHyperparameters,
+  checkHyperparameters,
+  createCheckpoint,
+  HyperparameterError,
+  rawMetric,
+  type Sql,
+  truncateMetricsAfter,
+} from '@basin/db';
 import { loadCheckpoint } from '../checkpoint/checkpoint';
 import { momentumPath } from '../checkpoint/resume';
 import { finetune, pretrain, resumeRun } from '../train/runs';
@@ -39,41 +47,56 @@ interface Hyper {
   lrGamma?: number;
   maxBatchesPerEpoch?: number;
   maxEvalExamples?: number;
+  /** Train until the training loss plateaus (then anneal), with `epochs` as the cap. */
+  untilPlateau: boolean;
+  plateauTolerance: number;
+  plateauWindow: number;
+  minEpochs: number;
+  annealEpochs: number;
+  /** Epochs `speed` averages training accuracy over; null = all. */
+  speedEpochs: number | null;
+  /** Global gradient-norm clip; null = none. */
+  maxGradNorm: number | null;
 }
 
+/**
+ * The run's settings, checked with `@basin/db`'s HYPERPARAMETER_RULES (the bounds and defaults the API checked the
+ * request with, so both refuse a bad value with the same message); a bad one fails the run naming it.
+ */
 function hyperparameters(h: Record<string, unknown>): Hyper {
-  const n = (key: string, dflt: number, ok: (v: number) => boolean, expected: string): number => {
-    const v = h[key] ?? dflt;
-    if (typeof v !== 'number' || !ok(v))
-      throw new JobInputError(`hyperparameters.${key} is ${JSON.stringify(v)}; expected ${expected}`);
-    return v;
+  let c: CheckedHyperparameters;
+  try {
+    c = checkHyperparameters(h);
+  } catch (err) {
+    if (err instanceof HyperparameterError) throw new JobInputError(err.message);
+    throw err;
+  }
+  return {
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    lr: c.learningRate,
+    momentum: c.momentum,
+    weightDecay: c.weightDecay,
+    checkpointEvery: c.checkpointEvery,
+    trainExamples: c.trainExamples,
+    ...(c.lrMilestones ? { lrMilestones: c.lrMilestones } : {}),
+    ...(c.lrGamma !== null ? { lrGamma: c.lrGamma } : {}),
+    ...(c.maxBatchesPerEpoch !== null ? { maxBatchesPerEpoch: c.maxBatchesPerEpoch } : {}),
+    ...(c.maxEvalExamples !== null ? { maxEvalExamples: c.maxEvalExamples } : {}),
+    untilPlateau: c.untilPlateau,
+    plateauTolerance: c.plateauTolerance,
+    plateauWindow: c.plateauWindow,
+    minEpochs: c.minEpochs,
+    annealEpochs: c.annealEpochs,
+    speedEpochs: c.speedEpochs,
+    maxGradNorm: c.maxGradNorm,
   };
-  const int = (v: number) => Number.isInteger(v) && v >= 0;
-  const optimizer = h.optimizer ?? 'sgd';
-  if (optimizer !== 'sgd')
-    throw new JobInputError(
-      `hyperparameters.optimizer is ${JSON.stringify(optimizer)}; this runner trains with "sgd"`,
-    );
-  const out: Hyper = {
-    epochs: n('epochs', 10, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
-    batchSize: n('batchSize', 64, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
-    lr: n('learningRate', 0.01, (v) => v > 0 && Number.isFinite(v), 'a positive number'),
-    momentum: n('momentum', 0.9, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    weightDecay: n('weightDecay', 5e-4, (v) => v >= 0, 'a number ≥ 0'),
-    checkpointEvery: n('checkpointEvery', 1, int, 'an integer ≥ 0'),
-    trainExamples:
-      h.trainExamples == null ? null : n('trainExamples', 0, (v) => int(v) && v >= 1, 'an integer ≥ 1'),
-  };
-  if (Array.isArray(h.lrMilestones)) out.lrMilestones = h.lrMilestones.filter((v) => typeof v === 'number');
-  if (typeof h.lrGamma === 'number') out.lrGamma = h.lrGamma;
-  if (h.maxBatchesPerEpoch != null)
-    out.maxBatchesPerEpoch = n('maxBatchesPerEpoch', 1, (v) => int(v) && v >= 1, 'an integer ≥ 1');
-  if (h.maxEvalExamples != null)
-    out.maxEvalExamples = n('maxEvalExamples', 1, (v) => int(v) && v >= 1, 'an integer ≥ 1');
-  return out;
 }
 
-/** Epochs after which a checkpoint is saved: 0 (the initial weights), every `every` epochs, and the last. */
+/**
+ * Epochs after which a checkpoint is saved: 0 (the initial weights), every `every` epochs, and the last (`epochs`;
+ * a run that stops at its plateau before that is also checkpointed at the epoch it ends at, by the trainer).
+ */
 export function checkpointEpochs(epochs: number, every: number): number[] {
   const out = new Set([0, epochs]);
   if (every > 0) for (let e = every; e < epochs; e += every) out.add(e);
@@ -108,7 +131,7 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     await metrics.flush();
     await events.idle();
     if (result.status === 'aborted') throw abortError(lease);
-    const summary = await runSummary(env.sql, run.id, result);
+    const summary = await runSummary(env.sql, run.id, result, hyperparameters(run.hyperparameters));
     if (!(await finishRun(env, run, 'SUCCEEDED', { summary })))
       env.log.warn(`run ${run.id}: finished, but another runner holds it now`);
     else env.log.info(`run ${run.id}: SUCCEEDED (step ${result.step}, ${result.seconds.toFixed(1)} s)`);
@@ -225,6 +248,11 @@ async function train(
     lrGamma: h.lrGamma,
     maxBatchesPerEpoch: h.maxBatchesPerEpoch,
     maxEvalExamples: h.maxEvalExamples,
+    untilPlateau: h.untilPlateau
+      ? { tolerance: h.plateauTolerance, window: h.plateauWindow, minEpochs: h.minEpochs }
+      : null,
+    annealEpochs: h.annealEpochs,
+    maxGradNorm: h.maxGradNorm,
     signal: lease.signal,
     checkpoints: {
       dir: workDir,
@@ -237,6 +265,7 @@ async function train(
         metrics.add([
           { key: 'train/batch_loss', step: e.step, value: e.loss },
           { key: 'train/batch_acc', step: e.step, value: e.acc },
+          ...(e.gradNorm === undefined ? [] : [{ key: 'train/grad_norm', step: e.step, value: e.gradNorm }]),
         ]);
         progress.push({
           step: e.step,
@@ -286,7 +315,14 @@ async function train(
     env.log.info(
       `run ${run.id}: resuming from checkpoint ${last.id} (step ${last.step}, epoch ${last.epoch})`,
     );
-    const out = await resumeRun(path, dataset, options);
+    // The plateau criterion needs the whole loss curve, the epochs before the checkpoint included.
+    const trainLosses = (
+      await rawMetric(env.sql, run.id, 'train/loss', { to: last.step, limit: 100_000 })
+    ).map((p) => p.value);
+    const out = await resumeRun(path, dataset, {
+      ...options,
+      resume: { epoch: last.epoch, step: last.step, trainLosses },
+    });
     out.model.dispose();
     return out.result;
   }
@@ -325,21 +361,54 @@ async function train(
   return out.result;
 }
 
-/** What a finished run stores in `summary`: final metrics, per-epoch training accuracy and the final checkpoint. */
-async function runSummary(sql: Sql, runId: string, result: TrainResult): Promise<Record<string, unknown>> {
-  const trainAcc = (await rawMetric(sql, runId, 'train/acc', { limit: 100_000 })).map((p) => p.value);
+/**
+ * What a finished run stores in `summary`: final metrics, per-epoch training accuracy and loss, the final
+ * checkpoint, why training stopped, and the optimisation speed.
+ *
+ * - `converged`: true when training stopped at its plateau (`untilPlateau`), false when the cap came first, null
+ *   without `untilPlateau`; `stopReason` (`plateau` | `cap` | `epochs`) and `plateauEpoch` (or null) say more.
+ * - `speed`: optimisation speed at a fixed early budget — the mean training accuracy over the first `speedEpochs`
+ *   epochs (hyperparameter `speedEpochs`; all epochs when unset, as before). The budget is the same for the P-T and
+ *   RI-T runs of a comparison, however long each then trains to converge. `speedEpochs` in the summary is how many
+ *   epochs were averaged (fewer than asked only when the run ended sooner).
+ * - `earlyTestAcc`: test accuracy (or AUC) after epoch `speedEpochs`; null when it is unset or the run ended sooner.
+ */
+async function runSummary(
+  sql: Sql,
+  runId: string,
+  result: TrainResult,
+  h: Hyper,
+): Promise<Record<string, unknown>> {
+  const series = async (key: string) =>
+    (await rawMetric(sql, runId, key, { limit: 100_000 })).map((p) => p.value);
+  const trainAcc = await series('train/acc');
+  const trainLoss = await series('train/loss');
   const last = async (key: string) => {
     const pts = await rawMetric(sql, runId, key, { from: Math.max(0, result.step), limit: 1 });
     return pts[0]?.value ?? null;
   };
   const final = await latestCheckpointOfRun(sql, runId);
+  const speedEpochs = Math.min(h.speedEpochs ?? trainAcc.length, trainAcc.length);
+  const early = trainAcc.slice(0, speedEpochs);
+  let earlyTestAcc: number | null = null;
+  if (h.speedEpochs !== null) {
+    const testAcc = await series('test/acc');
+    const perEpoch = testAcc.length ? testAcc : await series('test/auc');
+    earlyTestAcc = perEpoch[h.speedEpochs - 1] ?? null;
+  }
   return {
     steps: result.step,
     epochs: result.epoch,
     testAcc: (await last('test/acc')) ?? (await last('test/auc')),
     testLoss: await last('test/loss'),
     trainAccPerEpoch: trainAcc,
-    speed: trainAcc.length ? trainAcc.reduce((a, b) => a + b, 0) / trainAcc.length : null,
+    trainLossPerEpoch: trainLoss,
+    speed: early.length ? early.reduce((a, b) => a + b, 0) / early.length : null,
+    speedEpochs,
+    earlyTestAcc,
+    converged: h.untilPlateau ? result.stop.reason === 'plateau' : null,
+    stopReason: result.stop.reason,
+    plateauEpoch: result.stop.plateauEpoch,
     finalCheckpointId: final?.id ?? null,
     backend: result.backend.name,
   };

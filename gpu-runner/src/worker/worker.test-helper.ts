@@ -205,6 +205,8 @@ export function testConfig(f: Fixture, name = 'runner-t'): RunnerConfig {
     metricsBatch: 100,
     metricsFlushMs: 200,
     pollMs: 250,
+    cancelCheckMs: 0,
+    threads: null,
   };
 }
 
