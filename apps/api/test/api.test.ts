@@ -315,11 +315,15 @@ describe('queries', () => {
   test('analysis results come back as the union member of their kind; a broken result is masked', async () => {
     const r = await as(a)(
       `query($id: ID!) { analysis(id: $id) { kind status inputs { role checkpoint { id } }
-        result { __typename ... on CkaResult { debiased pairs { pairType modulesA values a { label } } } } } }`,
+        result { __typename ... on CkaResult { debiased pairs { pairType modulesA values a { label } }
+          dataset { id name } sanity { code message checkpointId } } } } }`,
       { id: a.ckaAnalysisId },
     );
     assert.equal(r.errors, undefined);
     assert.equal(r.data!.analysis.result.__typename, 'CkaResult');
+    // a result stored before `dataset` and `sanity` existed: no dataset, nothing flagged
+    assert.equal(r.data!.analysis.result.dataset, null);
+    assert.deepEqual(r.data!.analysis.result.sanity, []);
     assert.deepEqual(r.data!.analysis.result.pairs[0].values, [
       [0.9, 0.2],
       [0.3, 0.5],
@@ -328,6 +332,23 @@ describe('queries', () => {
       r.data!.analysis.inputs.map((i: { role: string }) => i.role),
       ['a', 'b'],
     );
+
+    const [stored] = await db.sql<{ result: Record<string, unknown> }[]>`
+      select result from analyses where id = ${a.ckaAnalysisId}`;
+    const flag = { code: 'NEAR_CHANCE', message: 'P-T scores 9.0% accuracy', checkpointId: a.ptCheckpointId };
+    await db.sql`update analyses set result = ${db.sql.json({
+      ...stored!.result,
+      dataset: { id: a.datasetId, name: 'mnist' },
+      sanity: [flag],
+    } as never)} where id = ${a.ckaAnalysisId}`;
+    const flagged = await as(a)(
+      `query($id: ID!) { analysis(id: $id) { result { ... on CkaResult {
+        dataset { id name } sanity { code message checkpointId } } } } }`,
+      { id: a.ckaAnalysisId },
+    );
+    assert.equal(flagged.errors, undefined, JSON.stringify(flagged.errors));
+    assert.deepEqual(flagged.data!.analysis.result.dataset, { id: a.datasetId, name: 'mnist' });
+    assert.deepEqual(flagged.data!.analysis.result.sanity, [flag]);
 
     await db.sql`update analyses set result = ${db.sql.json({ secret: 'db detail' } as never)} where id = ${a.ckaAnalysisId}`;
     const broken = await as(a)(

@@ -3,6 +3,7 @@ import {
   type AnalysisResult as AnalysisResultJson,
   type AnalysisRow,
   type CheckpointRow,
+  chooseEvalDataset,
   createAnalysis,
   enqueueFlaggedJob,
   jobFlags,
@@ -98,21 +99,33 @@ export class AnalysisResolver {
           : 'final'
         : String.fromCharCode(97 + (i % 26));
     const params = normalizeParams(input.kind, input.params, n);
-    // the data the runner evaluates on: params.datasetId, else the dataset of the first input saved by a run
+    // the data the runner evaluates on (the same rule the runner applies: chooseEvalDataset)
     let datasetId: string | null = null;
     if (params.datasetId !== undefined) {
       datasetId = (await datasetArg(ctx, 'input.params.datasetId', String(params.datasetId))).id;
       params.datasetId = datasetId;
     } else if (input.kind !== 'PARAM_DISTANCE') {
-      const producer = checkpoints.find((c) => c.runId);
-      datasetId = producer ? ((await ctx.loaders.run.load(producer.runId!))?.datasetId ?? null) : null;
-      if (!datasetId) {
+      const runs = await Promise.all(
+        checkpoints.map((c) => (c.runId ? ctx.loaders.run.load(c.runId) : Promise.resolve(null))),
+      );
+      const choice = chooseEvalDataset(
+        input.kind,
+        runs.map((r) => ({ run: r ? { kind: r.kind, datasetId: r.datasetId } : null })),
+        undefined,
+      );
+      if ('conflict' in choice)
+        throw badInput(
+          'input.params.datasetId',
+          null,
+          `the dataset to evaluate on: the fine-tuned inputs were trained on different datasets (${choice.conflict.join(', ')})`,
+        );
+      if ('missing' in choice)
         throw badInput(
           'input.params.datasetId',
           null,
           'the dataset to evaluate on (no input checkpoint was saved by a run)',
         );
-      }
+      datasetId = choice.datasetId;
     }
     return inTransaction(ctx.sql, async (tx) => {
       const row = await createAnalysis(tx, ctx.identity.teamId, {

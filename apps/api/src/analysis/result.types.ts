@@ -1,7 +1,66 @@
-import { createUnionType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { type SanityCode as DbSanityCode, type SanityFlag as DbSanityFlag, SANITY_CODES } from '@basin/db';
+import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PairType } from '../common/enums';
 
 // GraphQL shapes of packages/db/src/results.ts (documented in apps/api/RESULTS.md). Field names match the JSON.
+
+/** Why a result may not be trustworthy: the codes declared once in @basin/db (`SANITY_CODES`). */
+export const SanityCode = Object.fromEntries(SANITY_CODES.map((c) => [c, c])) as {
+  readonly [K in DbSanityCode]: K;
+};
+export type SanityCode = DbSanityCode;
+
+registerEnumType(SanityCode, {
+  name: 'SanityCode',
+  description: 'Why a result may not be trustworthy (thresholds in apps/api/RESULTS.md).',
+  valuesConfig: {
+    NEAR_CHANCE: {
+      description: 'A model scores near chance on the evaluation data: chance + 0.1·(1 − chance).',
+    },
+    ENDPOINT_MISMATCH: {
+      description: "A model's score here differs from its run's own final test accuracy on the same dataset.",
+    },
+    SINGLE_SEED: { description: 'A sweep cell has fewer than 2 seeds: its std and CI say nothing.' },
+  },
+});
+
+@ObjectType({ description: 'One reason to distrust a result.' })
+export class SanityFlag {
+  @Field(() => SanityCode)
+  code!: SanityCode;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The checkpoint the flag is about; null: the whole result.',
+  })
+  checkpointId!: string | null;
+}
+
+@ObjectType({ description: 'The dataset an analysis evaluated on.' })
+export class DatasetRef {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+}
+
+/** Every result member has `sanity`; rows stored before it existed lack it and read as []. */
+@ObjectType()
+abstract class CheckedResult {
+  sanity?: DbSanityFlag[];
+
+  @Field(() => [SanityFlag], {
+    name: 'sanity',
+    description: 'Reasons to distrust this result; empty when none.',
+  })
+  sanityFlags(): DbSanityFlag[] {
+    return this.sanity ?? [];
+  }
+}
 
 @ObjectType({ description: 'One side of a compared pair.' })
 export class ModelRef {
@@ -58,7 +117,7 @@ export class CkaPair {
 }
 
 @ObjectType()
-export class CkaResult {
+export class CkaResult extends CheckedResult {
   @Field(() => Boolean)
   debiased!: boolean;
 
@@ -67,6 +126,9 @@ export class CkaResult {
 
   @Field(() => String)
   split!: string;
+
+  @Field(() => DatasetRef, { nullable: true, description: 'null for results stored before it was recorded.' })
+  dataset!: DatasetRef | null;
 
   @Field(() => [CkaPair])
   pairs!: CkaPair[];
@@ -106,9 +168,15 @@ export class MistakesPair {
 }
 
 @ObjectType()
-export class MistakesResult {
+export class MistakesResult extends CheckedResult {
   @Field(() => Int)
   examples!: number;
+
+  @Field(() => String, { nullable: true, description: 'null for results stored before it was recorded.' })
+  split!: string | null;
+
+  @Field(() => DatasetRef, { nullable: true, description: 'null for results stored before it was recorded.' })
+  dataset!: DatasetRef | null;
 
   @Field(() => [MistakesPair])
   pairs!: MistakesPair[];
@@ -163,7 +231,7 @@ export class ParamDistancePair {
 }
 
 @ObjectType()
-export class ParamDistanceResult {
+export class ParamDistanceResult extends CheckedResult {
   @Field(() => [ParamDistancePair])
   pairs!: ParamDistancePair[];
 }
@@ -196,9 +264,12 @@ export class BarrierPair {
 }
 
 @ObjectType()
-export class BarrierResult {
+export class BarrierResult extends CheckedResult {
   @Field(() => String)
   split!: string;
+
+  @Field(() => DatasetRef, { nullable: true, description: 'null for results stored before it was recorded.' })
+  dataset!: DatasetRef | null;
 
   @Field(() => [BarrierPair])
   pairs!: BarrierPair[];
@@ -232,7 +303,7 @@ export class ModuleCriticality {
 }
 
 @ObjectType()
-export class ModuleCriticalityResult {
+export class ModuleCriticalityResult extends CheckedResult {
   @Field(() => ModelRef)
   initial!: ModelRef;
 
@@ -259,6 +330,20 @@ export class ModuleCriticalityResult {
 
   @Field(() => [ModuleCriticality])
   modules!: ModuleCriticality[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Split the losses were measured on ('train' by default); null for results stored before it was recorded.",
+  })
+  split!: string | null;
+
+  @Field(() => DatasetRef, {
+    nullable: true,
+    description:
+      "The final checkpoint's run's dataset unless params.datasetId; null for results stored before it was recorded.",
+  })
+  dataset!: DatasetRef | null;
 }
 
 @ObjectType({ description: 'One block size of a block-shuffle sweep: P-T vs RI-T over seeds.' })
@@ -289,10 +374,16 @@ export class BlockShuffleRow {
 
   @Field(() => [ID])
   randomRunIds!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A remark on the row (e.g. b = 1 equals "*" on 1-channel images).',
+  })
+  note!: string | null;
 }
 
 @ObjectType()
-export class BlockShuffleResult {
+export class BlockShuffleResult extends CheckedResult {
   @Field(() => ID)
   datasetId!: string;
 
@@ -340,7 +431,7 @@ export class RandomInitBaseline {
 }
 
 @ObjectType()
-export class CheckpointSweepResult {
+export class CheckpointSweepResult extends CheckedResult {
   @Field(() => ID)
   pretrainRunId!: string;
 

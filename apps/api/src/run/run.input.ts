@@ -85,6 +85,49 @@ export class HyperparametersInput {
   @Field(() => Int, { nullable: true, description: 'Cap on examples per evaluation (quick runs).' })
   maxEvalExamples?: number | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Train until the training loss plateaus, then anneal (annealEpochs at lr × 0.1) and stop; epochs is the cap. Default false: exactly epochs epochs.',
+  })
+  untilPlateau?: boolean | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Plateau: the best training loss improved by at most this fraction of the progress so far over the last plateauWindow epochs. In (0, 1); default 0.02.',
+  })
+  plateauTolerance?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Plateau: epochs looked back over (≥ 1); default 2.' })
+  plateauWindow?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Plateau: epochs before the criterion is tested (≥ 1); default 3.',
+  })
+  minEpochs?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Epochs trained at lr × 0.1 after the plateau, then training stops (≥ 0); default 1.',
+  })
+  annealEpochs?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Optimisation speed (summary.speed) = mean training accuracy over the first this many epochs, the same budget for P-T and RI-T (≥ 1); default: all epochs.',
+  })
+  speedEpochs?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Clip every step’s gradient to this global ℓ2 norm (> 0, at most 1e6); default none. The runner then logs train/grad_norm per step.',
+  })
+  maxGradNorm?: number | null;
+
   @Field(() => JSONObject, { nullable: true, description: 'Anything else the runner understands.' })
   extra?: Record<string, unknown> | null;
 }

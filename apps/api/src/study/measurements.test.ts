@@ -1,192 +1,173 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AnalysisResult, SeedStats } from '@basin/db';
-import { measurementsFrom, type RunFacts } from './measurements';
+import type { AnalysisResult, AnalysisRow, DatasetRow, RunRow, SeedStats } from '@basin/db';
+import { latestResults, measurementsFrom } from './measurements';
 
+const dataset = (id: string, name: string): DatasetRow =>
+  ({
+    id,
+    name,
+    classes: Array.from({ length: 10 }, (_, i) => String(i)),
+    imageShape: [28, 28, 1],
+  }) as DatasetRow;
+const run = (
+  id: string,
+  init: 'PRETRAINED' | 'RANDOM',
+  seed: number,
+  datasetId: string,
+  summary: Record<string, unknown> = {},
+): RunRow =>
+  ({
+    id,
+    init,
+    seed,
+    datasetId,
+    kind: 'FINETUNE',
+    sweepAnalysisId: null,
+    blockSize: null,
+    summary,
+  }) as RunRow;
 const ref = (id: string) => ({ checkpointId: `c${id}`, runId: id, label: id });
-const stats = (mean: number): SeedStats => ({
-  mean,
+const analysis = (id: string, name: string, result: unknown, status = 'SUCCEEDED'): AnalysisRow =>
+  ({ id, name, kind: (result as AnalysisResult).kind, status, result }) as AnalysisRow;
+const stats = (values: number[]): SeedStats => ({
+  mean: 0,
   std: 0,
-  ciLow: mean,
-  ciHigh: mean,
-  n: 1,
-  values: [mean],
-});
-const runs = new Map<string, RunFacts>([
-  ['1', { init: 'PRETRAINED', dataset: 'MNIST' }],
-  ['2', { init: 'PRETRAINED', dataset: 'MNIST' }],
-  ['3', { init: 'RANDOM', dataset: 'MNIST' }],
-  ['4', { init: 'RANDOM', dataset: 'MNIST' }],
-]);
-const mistake = (
-  a: string,
-  b: string,
-  pairType: 'PT_PT' | 'RIT_RIT' | 'PT_RIT',
-  accA: number,
-  accB: number,
-  onlyA: number,
-  onlyB: number,
-) => ({
-  a: ref(a),
-  b: ref(b),
-  pairType,
-  common: 5,
-  onlyA,
-  onlyB,
-  accuracyA: accA,
-  accuracyB: accB,
-  agreement: 0.9,
-  wrongAgreement: 0.5,
+  ciLow: 0,
+  ciHigh: 0,
+  n: values.length,
+  values,
 });
 
-test('results become the measurements the claims are judged on', () => {
-  const results: AnalysisResult[] = [
+const finetunes = [
+  run('1', 'PRETRAINED', 0, 'm', { testAcc: 0.97, speed: 0.9, speedEpochs: 2, converged: true, epochs: 7 }),
+  run('2', 'PRETRAINED', 1, 'm', { testAcc: 0.96, speed: 0.91, speedEpochs: 2, converged: true, epochs: 8 }),
+  run('3', 'RANDOM', 0, 'm', { testAcc: 0.95, speed: 0.5, speedEpochs: 2, converged: false, epochs: 16 }),
+  run('4', 'RANDOM', 1, 'q', { testAcc: 0.9, speed: 0.4, epochs: 12 }),
+];
+const rows = {
+  finetunes,
+  runs: new Map(finetunes.map((r) => [r.id, r])),
+  datasets: new Map([
+    ['m', dataset('m', 'MNIST (small)')],
+    ['q', dataset('q', 'quickdraw (small)')],
+  ]),
+};
+
+test('runs become P-T / RI-T outcomes per target, from their own summaries', () => {
+  const m = measurementsFrom({ ...rows, analyses: [] });
+  assert.deepEqual(
+    m.targets.map((t) => [t.target, t.pretrained?.length ?? 0, t.random?.length ?? 0]),
+    [
+      ['MNIST (small)', 2, 1],
+      ['quickdraw (small)', 0, 1],
+    ],
+  );
+  const [mnist] = m.targets;
+  assert.deepEqual(mnist!.random![0], {
+    runId: '3',
+    seed: 0,
+    accuracy: 0.95,
+    speed: 0.5,
+    speedEpochs: 2,
+    converged: false,
+    epochs: 16,
+    chance: 0.1,
+  });
+  assert.equal(m.targets[1]!.random![0]!.converged, null, 'no criterion recorded');
+});
+
+test('analyses land on the target their fine-tuned inputs trained on, with their sanity flags', () => {
+  const mistakes = {
+    kind: 'MISTAKES',
+    examples: 100,
+    split: 'test',
+    dataset: null,
+    sanity: [{ code: 'NEAR_CHANCE', message: 'RI-T s0 is near chance', checkpointId: 'c3' }],
+    pairs: [
+      {
+        a: ref('1'),
+        b: ref('2'),
+        pairType: 'PT_PT',
+        common: 3,
+        onlyA: 1,
+        onlyB: 2,
+        accuracyA: 0.97,
+        accuracyB: 0.96,
+        agreement: 0.97,
+        wrongAgreement: 1,
+      },
+    ],
+  };
+  const cka = {
+    kind: 'CKA',
+    debiased: false,
+    examples: 100,
+    split: 'test',
+    dataset: { id: 'q', name: 'quickdraw (small)' },
+    sanity: [],
+    pairs: [
+      {
+        a: ref('1'),
+        b: ref('2'),
+        pairType: 'PT_PT',
+        modulesA: ['conv1', 'fc'],
+        modulesB: ['fc', 'conv1'],
+        values: [
+          [0.1, 0.8],
+          [0.6, 0.2],
+        ],
+      },
+    ],
+  };
+  const sweep = {
+    kind: 'CHECKPOINT_SWEEP',
+    pretrainRunId: '9',
+    datasetId: 'm',
+    seeds: [0, 1],
+    sanity: [],
+    points: [
+      {
+        checkpointId: 'c',
+        epoch: 1,
+        step: 10,
+        accuracy: stats([0.8, 0.82]),
+        speed: stats([0.5, 0.5]),
+        runIds: [],
+      },
+    ],
+    randomInit: null,
+  };
+  const m = measurementsFrom({
+    ...rows,
+    analyses: [
+      analysis('3', 'sweep', sweep),
+      analysis('2', 'cka/q', cka),
+      analysis('1', 'mistakes/m', mistakes),
+    ],
+  });
+  const mnist = m.targets.find((t) => t.target === 'MNIST (small)')!;
+  assert.deepEqual(mnist.mistakes, [{ pairType: 'PT_PT', value: 0.03, common: 0.03 }]);
+  assert.deepEqual(mnist.flags, { MISTAKES: ['RI-T s0 is near chance'] });
+  assert.deepEqual(mnist.checkpointSweep, [{ epoch: 1, accuracy: [0.8, 0.82] }]);
+  const q = m.targets.find((t) => t.target === 'quickdraw (small)')!;
+  assert.deepEqual(q.cka, [
     {
-      kind: 'MISTAKES',
-      examples: 100,
-      pairs: [
-        mistake('1', '2', 'PT_PT', 0.96, 0.94, 1, 1),
-        mistake('3', '4', 'RIT_RIT', 0.9, 0.88, 4, 6),
-        mistake('1', '3', 'PT_RIT', 0.96, 0.9, 2, 6),
-      ],
-    },
-    {
-      kind: 'CKA',
-      debiased: false,
-      examples: 100,
-      split: 'test',
-      pairs: [
-        {
-          a: ref('1'),
-          b: ref('2'),
-          pairType: 'PT_PT',
-          modulesA: ['conv1', 'fc'],
-          modulesB: ['conv1', 'fc'],
-          values: [
-            [0.9, 0.1],
-            [0.2, 0.7],
-          ],
-        },
-        {
-          a: ref('3'),
-          b: ref('4'),
-          pairType: 'RIT_RIT',
-          modulesA: ['conv1', 'fc'],
-          modulesB: ['conv1', 'fc'],
-          values: [
-            [0.5, 0.1],
-            [0.2, 0.3],
-          ],
-        },
-      ],
-    },
-    {
-      kind: 'PARAM_DISTANCE',
-      pairs: [{ a: ref('1'), b: ref('2'), pairType: 'PT_PT', total: 2, modules: [], excluded: [] }],
-    },
-    {
-      kind: 'BARRIER',
-      split: 'test',
-      pairs: [
-        {
-          a: ref('3'),
-          b: ref('4'),
-          pairType: 'RIT_RIT',
-          lambdas: [0, 1],
-          loss: [1, 1],
-          error: [0.1, 0.1],
-          lossBarrier: 1.5,
-          errorBarrier: 0.4,
-        },
-      ],
-    },
-    {
-      kind: 'MODULE_CRITICALITY',
-      initial: ref('0'),
-      final: ref('3'),
-      epsilon: 0.01,
-      noiseSamples: 2,
-      finalLoss: 0.1,
-      finalAccuracy: 0.9,
-      alphas: [1],
-      sigmas: [1],
+      pairType: 'PT_PT',
+      value: 0.7,
       modules: [
-        {
-          module: 'conv1',
-          criticality: 0.5,
-          bestAlpha: 1,
-          bestSigma: 1,
-          distance: 1,
-          meanLoss: [[0.1]],
-          rewindLoss: 0.2,
-          rewindAccuracy: 0.8,
-        },
-        {
-          module: 'fc',
-          criticality: null,
-          bestAlpha: null,
-          bestSigma: null,
-          distance: 1,
-          meanLoss: [[9]],
-          rewindLoss: 3,
-          rewindAccuracy: 0.1,
-        },
+        { module: 'conv1', value: 0.8 },
+        { module: 'fc', value: 0.6 },
       ],
     },
-    {
-      kind: 'CHECKPOINT_SWEEP',
-      pretrainRunId: '9',
-      datasetId: '5',
-      seeds: [0],
-      points: [
-        { checkpointId: 'a', epoch: 1, step: 10, accuracy: stats(0.8), speed: stats(0.7), runIds: [] },
-        { checkpointId: 'b', epoch: 2, step: 20, accuracy: stats(0.85), speed: stats(0.7), runIds: [] },
-      ],
-      randomInit: null,
-    },
-    {
-      kind: 'BLOCK_SHUFFLE',
-      datasetId: '5',
-      pretrainCheckpointId: 'b',
-      seeds: [0],
-      rows: [null, 0].map((b) => ({
-        blockSize: b,
-        label: b === null ? 'none' : '*',
-        pretrainedAccuracy: stats(0.9),
-        randomAccuracy: stats(0.8),
-        pretrainedSpeed: stats(0.8),
-        randomSpeed: stats(0.7),
-        relativeDrop: stats(b === null ? 10 : 2),
-        pretrainedRunIds: [],
-        randomRunIds: [],
-      })),
-    },
-  ];
-  const m = measurementsFrom(results, runs);
-  assert.deepEqual(m.transfer, [{ target: 'MNIST', pretrained: 0.95, random: 0.89, seeds: 2 }]);
-  assert.deepEqual(m.mistakes, { ptPt: 0.02, ritRit: 0.1, ptRit: 0.08 });
-  assert.deepEqual(m.cka, { ptPt: 0.8, ritRit: 0.4, ptRit: undefined });
-  assert.deepEqual(m.distance, { ptPt: 2, ritRit: undefined, ptRit: undefined });
-  assert.deepEqual(m.barrier, { ptPt: undefined, ritRit: 0.4 });
-  assert.deepEqual(m.criticality, [
-    {
-      init: 'RANDOM',
-      modules: [
-        { module: 'conv1', criticality: 0.5 },
-        { module: 'fc', criticality: Number.POSITIVE_INFINITY },
-      ],
-    },
-  ]);
-  assert.deepEqual(m.checkpointSweep, [
-    { epoch: 1, accuracy: 0.8 },
-    { epoch: 2, accuracy: 0.85 },
-  ]);
-  assert.deepEqual(m.blockShuffle, [
-    { blockSize: null, relativeDrop: 10 },
-    { blockSize: 0, relativeDrop: 2 },
   ]);
 });
 
-test('no results, no measurements', () => {
-  assert.deepEqual(measurementsFrom([], new Map()), {});
+test('a re-run replaces an analysis of the same name; unfinished ones count for nothing', () => {
+  const a = (id: string, status = 'SUCCEEDED') =>
+    analysis(id, 'distance/m', { kind: 'PARAM_DISTANCE', sanity: [], pairs: [] }, status);
+  assert.deepEqual(
+    latestResults([a('5', 'FAILED'), a('4'), a('2')]).map((x) => x.id),
+    ['4'],
+  );
 });

@@ -1,113 +1,178 @@
-import type { StudyMeasurements } from '@basin/analysis/findings';
-import type { AnalysisResult, PairType } from '@basin/db';
+import type { RunOutcome, StudyMeasurements, TargetMeasurements } from '@basin/analysis/findings';
+import type { AnalysisResult, AnalysisRow, DatasetRow, ModelRef, RunRow } from '@basin/db';
 
-/** What the measurements need to know about a run a result refers to. */
-export interface RunFacts {
-  init: 'PRETRAINED' | 'RANDOM';
-  /** Name of the dataset the run fine-tuned on. */
-  dataset: string;
+/** What the measurements need from the study's rows (loaded by the resolver). */
+export interface StudyRows {
+  /** The study's analyses, newest first (as the loaders return them). */
+  analyses: readonly AnalysisRow[];
+  /** Every run the analyses and the comparison refer to, by id. */
+  runs: ReadonlyMap<string, RunRow>;
+  /** The study's main fine-tunes: finished, unshuffled, not part of a sweep. */
+  finetunes: readonly RunRow[];
+  datasets: ReadonlyMap<string, DatasetRow>;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 
-function byPairType<T>(pairs: { pairType: PairType }[], value: (p: never) => T): Map<PairType, T[]> {
-  const out = new Map<PairType, T[]>();
-  for (const p of pairs) {
-    const list = out.get(p.pairType) ?? [];
-    list.push(value(p as never));
-    out.set(p.pairType, list);
+/** The finished analyses of a study, one per name (the newest: a re-run replaces, it does not add a sample). */
+export function latestResults(analyses: readonly AnalysisRow[]): AnalysisRow[] {
+  const seen = new Set<string>();
+  const out: AnalysisRow[] = [];
+  for (const a of [...analyses].sort((x, y) => Number(y.id) - Number(x.id))) {
+    if (a.status !== 'SUCCEEDED' || !a.result || seen.has(a.name)) continue;
+    seen.add(a.name);
+    out.push(a);
   }
   return out;
 }
 
-const groups = (m: Map<PairType, number[]>) => ({
-  ptPt: mean(m.get('PT_PT') ?? []),
-  ritRit: mean(m.get('RIT_RIT') ?? []),
-  ptRit: mean(m.get('PT_RIT') ?? []),
-});
+/** Run ids an analysis result refers to (its compared models). */
+export function referencedRunIds(r: AnalysisResult): string[] {
+  const refs: (ModelRef | undefined)[] =
+    r.kind === 'MODULE_CRITICALITY'
+      ? [r.final, r.initial]
+      : r.kind === 'BLOCK_SHUFFLE' || r.kind === 'CHECKPOINT_SWEEP'
+        ? []
+        : r.pairs.flatMap((p) => [p.a, p.b]);
+  return refs.flatMap((x) => (x?.runId ? [x.runId] : []));
+}
 
 /**
- * Turns a study's finished analysis results into the numbers the paper's claims are judged on.
- * @remarks Transfer accuracy comes from the MISTAKES analyses (every fine-tuned model scored on the same test
- * examples), grouped by the target dataset and init of each model's run. CKA is the mean over same-named module
- * pairs (the diagonal); a criticality with no feasible grid point counts as infinitely critical.
+ * Turns a study's rows into the measurements its claims are judged on, per target dataset.
+ * @remarks P-T and RI-T accuracy and speed come from the main fine-tunes' own summaries (final test accuracy,
+ * training accuracy over the same early epochs, whether the plateau criterion stopped them). An analysis belongs
+ * to the target its fine-tuned inputs were trained on (sweeps name their dataset). A stored result's sanity flags
+ * travel with it: they make its claim inconclusive.
  */
-export function measurementsFrom(results: AnalysisResult[], runs: Map<string, RunFacts>): StudyMeasurements {
-  const m: StudyMeasurements = {};
-  const all = <K extends AnalysisResult['kind']>(kind: K) =>
-    results.filter((r): r is Extract<AnalysisResult, { kind: K }> => r.kind === kind);
+export function measurementsFrom(rows: StudyRows): StudyMeasurements {
+  const targets = new Map<string, TargetMeasurements>();
+  const datasetName = (id: string) => rows.datasets.get(id)?.name ?? `dataset ${id}`;
+  const at = (datasetId: string) => {
+    const name = datasetName(datasetId);
+    let t = targets.get(name);
+    if (!t) {
+      t = { target: name, side: rows.datasets.get(datasetId)?.imageShape[0] };
+      targets.set(name, t);
+    }
+    return t;
+  };
+  const push = <K extends keyof TargetMeasurements>(
+    t: TargetMeasurements,
+    key: K,
+    items: NonNullable<TargetMeasurements[K]>,
+  ) => {
+    const list = (t[key] ?? []) as unknown[];
+    list.push(...(items as unknown[]));
+    (t as unknown as Record<string, unknown>)[key] = list;
+  };
 
-  // transfer and mistakes
-  const acc = new Map<string, { PRETRAINED: Map<string, number>; RANDOM: Map<string, number> }>();
-  const uncommon = new Map<PairType, number[]>();
-  for (const r of all('MISTAKES')) {
-    for (const p of r.pairs) {
-      for (const [ref, a] of [
-        [p.a, p.accuracyA],
-        [p.b, p.accuracyB],
-      ] as const) {
-        const facts = ref.runId ? runs.get(ref.runId) : undefined;
-        if (!facts) continue;
-        const entry = acc.get(facts.dataset) ?? { PRETRAINED: new Map(), RANDOM: new Map() };
-        entry[facts.init].set(ref.checkpointId, a);
-        acc.set(facts.dataset, entry);
+  for (const r of [...rows.finetunes].sort((a, b) => a.seed - b.seed || Number(a.id) - Number(b.id))) {
+    const accuracy = num(r.summary.testAcc);
+    if (accuracy === null) continue;
+    const classes = rows.datasets.get(r.datasetId)?.classes.length ?? 0;
+    const outcome: RunOutcome = {
+      runId: r.id,
+      seed: r.seed,
+      accuracy,
+      speed: num(r.summary.speed),
+      speedEpochs: num(r.summary.speedEpochs),
+      converged: typeof r.summary.converged === 'boolean' ? r.summary.converged : null,
+      epochs: num(r.summary.epochs) ?? 0,
+      chance: classes > 0 ? 1 / classes : 0,
+    };
+    push(at(r.datasetId), r.init === 'PRETRAINED' ? 'pretrained' : 'random', [outcome]);
+  }
+
+  for (const a of latestResults(rows.analyses)) {
+    const r = a.result!;
+    const named = (r as { dataset?: { id?: string } | null; datasetId?: string }).dataset?.id;
+    const datasetId =
+      named ??
+      ('datasetId' in r && typeof r.datasetId === 'string' && r.datasetId
+        ? r.datasetId
+        : referencedRunIds(r)
+            .map((id) => rows.runs.get(id))
+            .find((run) => run?.kind === 'FINETUNE')?.datasetId);
+    if (!datasetId) continue;
+    const t = at(datasetId);
+    const flags = ((r as { sanity?: { message: string }[] }).sanity ?? []).map((f) => f.message);
+    if (flags.length) t.flags = { ...t.flags, [r.kind]: [...(t.flags?.[r.kind] ?? []), ...flags] };
+    switch (r.kind) {
+      case 'MISTAKES':
+        push(
+          t,
+          'mistakes',
+          r.pairs.map((p) => ({
+            pairType: p.pairType,
+            value: (p.onlyA + p.onlyB) / r.examples,
+            common: p.common / r.examples,
+          })),
+        );
+        break;
+      case 'CKA':
+        push(
+          t,
+          'cka',
+          r.pairs.map((p) => {
+            const modules = p.modulesA.flatMap((name, i) => {
+              const j = p.modulesB.indexOf(name);
+              const v = j >= 0 ? p.values[i]?.[j] : undefined;
+              return v !== undefined && Number.isFinite(v) ? [{ module: name, value: v }] : [];
+            });
+            return { pairType: p.pairType, value: mean(modules.map((m) => m.value)), modules };
+          }),
+        );
+        break;
+      case 'PARAM_DISTANCE':
+        push(
+          t,
+          'distance',
+          r.pairs.map((p) => ({
+            pairType: p.pairType,
+            value: p.total,
+            modules: p.modules.map((m) => ({ module: m.module, value: m.distance })),
+          })),
+        );
+        break;
+      case 'BARRIER':
+        push(
+          t,
+          'barrier',
+          r.pairs.map((p) => ({ pairType: p.pairType, value: p.errorBarrier })),
+        );
+        break;
+      case 'MODULE_CRITICALITY': {
+        const run = r.final.runId ? rows.runs.get(r.final.runId) : undefined;
+        push(t, 'criticality', [
+          {
+            init: run?.init ?? 'PRETRAINED',
+            seed: run?.seed ?? null,
+            // no feasible (α, σ): as critical as it gets
+            modules: r.modules.map((m) => ({
+              module: m.module,
+              value: m.criticality ?? Number.POSITIVE_INFINITY,
+            })),
+          },
+        ]);
+        break;
       }
-      const list = uncommon.get(p.pairType) ?? [];
-      list.push((p.onlyA + p.onlyB) / r.examples);
-      uncommon.set(p.pairType, list);
+      case 'BLOCK_SHUFFLE':
+        // newest first: an older sweep of the same target does not replace it
+        t.blockShuffle ??= r.rows.map((row) => ({
+          blockSize: row.blockSize,
+          label: row.label,
+          pretrained: row.pretrainedAccuracy.values,
+          random: row.randomAccuracy.values,
+          relativeDrop: row.relativeDrop.values,
+          pretrainedSpeed: row.pretrainedSpeed.values,
+          randomSpeed: row.randomSpeed.values,
+        }));
+        break;
+      case 'CHECKPOINT_SWEEP':
+        t.checkpointSweep ??= r.points.map((p) => ({ epoch: p.epoch, accuracy: p.accuracy.values }));
+        break;
     }
   }
-  const transfer: NonNullable<StudyMeasurements['transfer']> = [];
-  for (const [target, e] of acc) {
-    const pt = mean([...e.PRETRAINED.values()]);
-    const rit = mean([...e.RANDOM.values()]);
-    if (pt !== undefined && rit !== undefined) {
-      transfer.push({
-        target,
-        pretrained: pt,
-        random: rit,
-        seeds: Math.min(e.PRETRAINED.size, e.RANDOM.size),
-      });
-    }
-  }
-  if (transfer.length) m.transfer = transfer;
-  if (uncommon.size) m.mistakes = groups(uncommon);
-
-  const cka = all('CKA').flatMap((r) => r.pairs);
-  if (cka.length) {
-    m.cka = groups(
-      byPairType(cka, (p: (typeof cka)[number]) => {
-        const diag: number[] = [];
-        p.modulesA.forEach((name, i) => {
-          const j = p.modulesB.indexOf(name);
-          const v = j >= 0 ? p.values[i]?.[j] : undefined;
-          if (v !== undefined && Number.isFinite(v)) diag.push(v);
-        });
-        return mean(diag) ?? Number.NaN;
-      }),
-    );
-  }
-  const dist = all('PARAM_DISTANCE').flatMap((r) => r.pairs);
-  if (dist.length) m.distance = groups(byPairType(dist, (p: (typeof dist)[number]) => p.total));
-  const bar = all('BARRIER').flatMap((r) => r.pairs);
-  if (bar.length) {
-    const g = groups(byPairType(bar, (p: (typeof bar)[number]) => p.errorBarrier));
-    m.barrier = { ptPt: g.ptPt, ritRit: g.ritRit };
-  }
-  const crit = all('MODULE_CRITICALITY');
-  if (crit.length) {
-    m.criticality = crit.map((r) => ({
-      init: (r.final.runId ? runs.get(r.final.runId)?.init : undefined) ?? 'PRETRAINED',
-      modules: r.modules.map((x) => ({
-        module: x.module,
-        criticality: x.criticality ?? Number.POSITIVE_INFINITY,
-      })),
-    }));
-  }
-  const sweep = all('CHECKPOINT_SWEEP').at(0);
-  if (sweep) m.checkpointSweep = sweep.points.map((p) => ({ epoch: p.epoch, accuracy: p.accuracy.mean }));
-  const blocks = all('BLOCK_SHUFFLE').at(0);
-  if (blocks)
-    m.blockShuffle = blocks.rows.map((r) => ({ blockSize: r.blockSize, relativeDrop: r.relativeDrop.mean }));
-  return m;
+  return { targets: [...targets.values()] };
 }
