@@ -1,4 +1,4 @@
-import { formatFindings } from '@basin/analysis/findings';
+import { CRITERION, formatFindings, formatTables } from '@basin/analysis/findings';
 import { parseCommandArgs } from '../args';
 import { type Command, UsageError } from '../command';
 import { GraphQLClient, waitForApi } from '../study/client';
@@ -14,12 +14,12 @@ Re-running it resumes the same study.
 datasets: mnist, fashion-mnist, synthetic:<photo|clipart|sketch|quickdraw|painting>,
           domainnet:/path/to/domain, chexpert:/path, image-folder:/path
 options:
-  --scale S     tiny (CI), small (default, ~3 min on 2 cores), medium, large
+  --scale S     tiny (CI), small (default, under 10 min on 2 cores), medium, large
   --source D    pretraining dataset (default fashion-mnist)
   --target D    fine-tuning target, repeatable (default: mnist and synthetic:quickdraw)
   --api URL     GraphQL endpoint (default: BASIN_API_URL or http://localhost:API_PORT/graphql)
   --token T     API token (default: BASIN_TOKEN)
-  --json        print one JSON object (study id, findings, failures, seconds) instead of the table
+  --json        print one JSON object (study id, findings, the paper's tables, failures, seconds) instead
 `;
 
 /** Reads --scale/--source/--target into a plan; a UsageError naming the bad value otherwise. */
@@ -79,9 +79,16 @@ export const study: Command = {
   },
 };
 
-/** The findings table and any failures, as the terminal shows them. */
+/** The findings and tables the API computed, and any failures, as the terminal shows them. */
 export function formatOutcome(o: Awaited<ReturnType<typeof runStudy>>): string {
-  const lines = [`Findings (study ${o.studyId}, ${Math.round(o.seconds)} s)`, formatFindings(o.findings)];
+  const lines = [
+    `Findings (study ${o.studyId}, ${Math.round(o.seconds)} s)`,
+    formatFindings(o.findings),
+    '',
+    `Verdicts: ${CRITERION}.`,
+    '',
+    formatTables(o.tables),
+  ];
   if (o.failures.length) lines.push('', 'Did not finish:', ...o.failures.map((f) => `  ${f}`));
   return lines.join('\n');
 }

@@ -13,6 +13,8 @@ export interface ServiceSpec {
   dir: string;
   /** Entry file (package.json `basin.service`), absolute. */
   entry: string;
+  /** Variables for this service only, over the supervisor's. */
+  env?: Record<string, string>;
 }
 
 const CANDIDATES: Array<{ name: ServiceSpec['name']; dir: string }> = [

@@ -27,6 +27,7 @@ export class Supervisor {
       cwd: spec.dir,
       env: {
         ...this.options.env,
+        ...spec.env,
         BASIN_SUPERVISOR_PID: String(process.pid),
         BASIN_SERVICE_ID: id,
         FORCE_COLOR: '0',

@@ -18,12 +18,42 @@ interface AnalysisRow {
   progress: number;
   error: string | null;
 }
+/** A finding as the API returns it (Study.findings). */
 export interface FindingRow {
   id: string;
+  claimId: string;
   claim: string;
+  target: string;
   measured: string;
+  verdict: 'HOLDS' | 'DOES_NOT_HOLD' | 'INCONCLUSIVE' | 'NOT_MEASURED';
   holds: boolean | null;
+  criterion: string;
+  flags: string[];
+  evidence: StatRow[];
 }
+interface StatRow {
+  label: string;
+  mean: number | null;
+  std: number | null;
+  n: number;
+  values: number[];
+}
+/** One of the paper's tables as the API returns it (Study.findingsTables). */
+export interface TableRow {
+  id: string;
+  title: string;
+  target: string;
+  columns: string[];
+  rows: { label: string; cells: (StatRow | null)[] }[];
+  note: string;
+}
+
+const STAT = 'label mean std n values';
+/** The study's findings and tables, exactly as the API computes them. */
+export const FINDINGS_QUERY = `query Findings($id: ID!) { study(id: $id) {
+  findings { id claimId claim target measured verdict holds criterion flags evidence { ${STAT} } }
+  findingsTables { id title target columns note rows { label cells { ${STAT} } } }
+} }`;
 
 const live = (s: Status) => s === 'QUEUED' || s === 'RUNNING' || s === 'SUCCEEDED';
 const ended = (s: Status) => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';
@@ -50,6 +80,7 @@ export interface OrchestrateOptions {
 export interface StudyOutcome {
   studyId: string;
   findings: FindingRow[];
+  tables: TableRow[];
   failures: string[];
   seconds: number;
 }
@@ -126,6 +157,19 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     checkpointEvery: 1,
     extra: { testExamples: plan.source.testSize, ...extra },
   });
+  // P-T and RI-T alike: until the training loss plateaus (one annealing epoch at lr/10), the same cap
+  const f = plan.finetune;
+  const ftHp = (testExamples: number) => ({
+    ...hp(f, { testExamples }),
+    checkpointEvery: 0,
+    untilPlateau: true,
+    plateauTolerance: f.plateauTolerance,
+    plateauWindow: f.plateauWindow,
+    minEpochs: f.minEpochs,
+    annealEpochs: 1,
+    speedEpochs: f.speedEpochs,
+    maxGradNorm: f.maxGradNorm,
+  });
 
   // ── pretrain ──
   const ptName = `pretrain/${plan.source.key}`;
@@ -181,7 +225,7 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
             modelId,
             name,
             seed,
-            hyperparameters: { ...hp(plan.finetune, { testExamples: t.testSize }), checkpointEvery: 0 },
+            hyperparameters: ftHp(t.testSize),
           },
         });
       }
@@ -201,7 +245,7 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
           blockSizes: plan.blockSizes,
           includeUnshuffled: true,
           seeds: plan.blockSeeds,
-          hyperparameters: { ...hp(plan.finetune, { testExamples: near.testSize }), checkpointEvery: 0 },
+          hyperparameters: ftHp(near.testSize),
         },
       },
     );
@@ -216,9 +260,11 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
           name: csName,
           datasetId: datasetIds.get(near.key),
           pretrainRunId: pretrain.id,
+          // epoch 0 is the random init, not a checkpoint of the pretrained model: RI-T is measured on its own
+          checkpointIds: pretrain.checkpoints.filter((c) => c.epoch > 0).map((c) => c.id),
           includeRandomInit: false,
           seeds: plan.sweepSeeds,
-          hyperparameters: { ...hp(plan.finetune, { testExamples: near.testSize }), checkpointEvery: 0 },
+          hyperparameters: ftHp(near.testSize),
         },
       },
     );
@@ -284,11 +330,17 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     await sleep(pollMs);
   }
 
-  const { study } = await client.request<{ study: { findings: FindingRow[] } }>(
-    `query($id: ID!) { study(id: $id) { findings { id claim measured holds } } }`,
+  const { study } = await client.request<{ study: { findings: FindingRow[]; findingsTables: TableRow[] } }>(
+    FINDINGS_QUERY,
     { id: studyId },
   );
-  return { studyId, findings: study.findings, failures, seconds: (Date.now() - t0) / 1000 };
+  return {
+    studyId,
+    findings: study.findings,
+    tables: study.findingsTables,
+    failures,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 async function ensureStudy(client: GraphQLClient, plan: StudyPlan): Promise<string> {
@@ -303,7 +355,7 @@ async function ensureStudy(client: GraphQLClient, plan: StudyPlan): Promise<stri
       i: {
         name: plan.name,
         description: `What is transferred from ${plan.source.name} to ${plan.targets.map((t) => t.name).join(' and ')}: P-T vs RI-T, feature reuse, mistakes, CKA, ℓ2, barriers, module criticality and checkpoints, at the ${plan.scale} scale.`,
-        config: { defaultStudy: true, scale: plan.scale },
+        config: { defaultStudy: true, scale: plan.scale, setup: studySetup(plan) },
       },
     },
   );
@@ -388,11 +440,9 @@ async function queueAnalyses(
     return [...r.checkpoints].sort((a, b) => a.step - b.step).at(-1) ?? null;
   };
   const initial = (name: string) => runs.get(name)?.checkpoints.find((c) => c.step === 0) ?? null;
-  const [s0, s1] = plan.seeds as [number, number];
-  const pt0 = last(`finetune/${target.key}/PT/s${s0}`);
-  const pt1 = last(`finetune/${target.key}/PT/s${s1}`);
-  const rit0 = last(`finetune/${target.key}/RIT/s${s0}`);
-  const rit1 = last(`finetune/${target.key}/RIT/s${s1}`);
+  const seeds = plan.seeds;
+  const pt = seeds.map((seed) => last(`finetune/${target.key}/PT/s${seed}`));
+  const rit = seeds.map((seed) => last(`finetune/${target.key}/RIT/s${seed}`));
   const names: string[] = [];
   const queue = async (
     name: string,
@@ -414,38 +464,56 @@ async function queueAnalyses(
       },
     });
   };
-  // inputs in the order P-T s0, P-T s1, RI-T s0, RI-T s1: pairs (0,1) P-T/P-T, (2,3) RI-T/RI-T, (0,2) P-T/RI-T
-  const four = [pt0, pt1, rit0, rit1];
-  const roles = [`P-T s${s0}`, `P-T s${s1}`, `RI-T s${s0}`, `RI-T s${s1}`];
+  // inputs: P-T per seed, then RI-T per seed. Pairs: every two P-T seeds (P-T/P-T), every two RI-T seeds
+  // (RI-T/RI-T), and P-T/RI-T of the same seed, so each pair kind has as many pairs as there are seeds (for 3)
+  const k = seeds.length;
+  const all = [...pt, ...rit];
+  const roles = [...seeds.map((s) => `P-T s${s}`), ...seeds.map((s) => `RI-T s${s}`)];
+  const within: [number, number][] = [];
+  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) within.push([i, j]);
   const pairs = [
-    [0, 1],
-    [2, 3],
-    [0, 2],
+    ...within,
+    ...within.map(([i, j]) => [i + k, j + k] as [number, number]),
+    ...seeds.map((_, i) => [i, i + k] as [number, number]),
   ];
   const examples = plan.examples;
-  await queue(`mistakes/${target.key}`, 'MISTAKES', four, roles, { pairs, examples });
-  await queue(`cka/${target.key}`, 'CKA', four, roles, { pairs, examples });
-  await queue(`distance/${target.key}`, 'PARAM_DISTANCE', four, roles, { pairs });
-  await queue(`barrier/${target.key}`, 'BARRIER', four, roles, {
-    pairs: [pairs[0], pairs[1]],
+  await queue(`mistakes/${target.key}`, 'MISTAKES', all, roles, { pairs, examples });
+  await queue(`cka/${target.key}`, 'CKA', all, roles, { pairs, examples });
+  await queue(`distance/${target.key}`, 'PARAM_DISTANCE', all, roles, { pairs });
+  await queue(`barrier/${target.key}`, 'BARRIER', all, roles, {
+    pairs: pairs.slice(0, 2 * within.length),
     points: plan.barrierPoints,
     examples,
   });
   const crit = { ...plan.criticality, examples: Math.min(examples, 256) };
-  // θ⁰ of a P-T model is the pretrained checkpoint it started from; of an RI-T model, its random init (step 0)
-  await queue(
-    `criticality/${target.key}/PT`,
-    'MODULE_CRITICALITY',
-    [pretrained, pt0],
-    ['initial', 'final'],
-    crit,
-  );
-  await queue(
-    `criticality/${target.key}/RIT`,
-    'MODULE_CRITICALITY',
-    [initial(`finetune/${target.key}/RIT/s${s0}`), rit0],
-    ['initial', 'final'],
-    crit,
-  );
+  // θ⁰ of a P-T model is the pretrained checkpoint it started from; of an RI-T model, its random init (step 0).
+  // One per fine-tuned model, so the depth trend has a spread over seeds.
+  for (const [i, seed] of seeds.entries()) {
+    await queue(
+      `criticality/${target.key}/PT/s${seed}`,
+      'MODULE_CRITICALITY',
+      [pretrained, pt[i]!],
+      ['initial', 'final'],
+      crit,
+    );
+    await queue(
+      `criticality/${target.key}/RIT/s${seed}`,
+      'MODULE_CRITICALITY',
+      [initial(`finetune/${target.key}/RIT/s${seed}`), rit[i]!],
+      ['initial', 'final'],
+      crit,
+    );
+  }
   return names;
+}
+
+/** The study's training setup in words, stored with the study and shown beside its findings. */
+export function studySetup(plan: StudyPlan): string {
+  const f = plan.finetune;
+  return [
+    `pretrain ${plan.pretrain.epochs} epochs on ${plan.pretrain.trainExamples} examples at lr ${plan.pretrain.learningRate}`,
+    `P-T and RI-T fine-tune alike: ${f.trainExamples} examples, batch ${f.batchSize}, lr ${f.learningRate} for both inits (SGD, momentum 0.9), until the training loss plateaus (best loss improved by < ${100 * f.plateauTolerance}% of the progress so far over the last ${f.plateauWindow} epoch${f.plateauWindow === 1 ? '' : 's'}, after ≥ ${f.minEpochs} epochs and once it fell ≥ 10% below the first epoch's), then 1 epoch at lr/10; at most ${f.epochs} epochs; gradients clipped to norm ${f.maxGradNorm}`,
+    `optimisation speed = mean training accuracy over the first ${f.speedEpochs} epoch${f.speedEpochs === 1 ? '' : 's'}, the same budget for both`,
+    `${plan.seeds.length} seeds per init; block-shuffle and checkpoint sweeps ${plan.blockSeeds.length} seeds`,
+  ].join('; ');
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { datasetPlan, studyPlan } from './plan';
 import { renderStage } from './progress';
 
-test('the default plan: Fashion-MNIST → MNIST and a far synthetic domain, both inits, 2 seeds, every block size', () => {
+test('the default plan: Fashion-MNIST → MNIST and a far synthetic domain, both inits, 3 seeds, block sizes down to "*", sweeps with a spread', () => {
   const p = studyPlan();
   assert.equal(p.scale, 'small');
   assert.equal(p.source.kind, 'FASHION_MNIST');
@@ -14,8 +14,10 @@ test('the default plan: Fashion-MNIST → MNIST and a far synthetic domain, both
       ['SYNTHETIC_DOMAIN', 'quickdraw'],
     ],
   );
-  assert.deepEqual(p.seeds, [0, 1]);
-  assert.deepEqual(p.blockSizes, [1, 2, 4, 7, 14, 0]);
+  assert.deepEqual(p.seeds, [0, 1, 2]);
+  assert.deepEqual(p.blockSizes, [7, 2, 0]);
+  assert.ok(p.blockSeeds.length >= 2 && p.sweepSeeds.length >= 2, 'every sweep has a spread');
+  assert.ok(p.finetune.epochs >= 12, 'the cap leaves RI-T room to plateau');
   for (const b of p.blockSizes) if (b > 0) assert.equal(28 % b, 0, `block ${b} divides 28`);
   assert.equal((p.model.depth - 2) % 6, 0, 'a valid CIFAR-style ResNet depth');
   assert.match(p.name, /^Default study: fashion-mnist → mnist, synthetic-quickdraw \(small\)$/);
