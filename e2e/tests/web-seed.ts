@@ -39,6 +39,10 @@ async function made(
 
 export const MODULES = ['conv1', 'layer1.0', 'layer2.0', 'layer3.0', 'fc'];
 
+/** The seeded study's `config.setup` (parts separated by "; ", as `basin study` writes it). */
+export const STUDY_SETUP =
+  'pretrain 3 epochs on 1000 examples at lr 0.01; P-T and RI-T fine-tune alike: 1000 examples, batch 64, lr 0.01 for both inits; optimisation speed = mean training accuracy over the first 1 epoch, the same budget for both; 2 seeds per init';
+
 export interface SeededStudy {
   studyId: string;
   studyName: string;
@@ -86,7 +90,12 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
   const team = await ensureTeam(sql, 'default');
   const studyName = 'Fashion-MNIST → MNIST (e2e)';
   const studyId = await made(gql, `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`, {
-    i: { name: studyName, description: 'Does pretraining on Fashion-MNIST help MNIST, and why?' },
+    i: {
+      name: studyName,
+      description: 'Does pretraining on Fashion-MNIST help MNIST, and why?',
+      // as `basin study` stores it: the setup in words, shown beside the findings
+      config: { setup: STUDY_SETUP },
+    },
   });
   const dataset = async (name: string, kind: string) =>
     made(gql, `mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }`, {
@@ -163,6 +172,13 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     [ritRuns[0]!]: 0.91,
     [ritRuns[1]!]: 0.9,
   };
+  // optimisation speed: mean training accuracy over the first epoch, as the runner summarises it
+  const speed: Record<string, number> = {
+    [ptRuns[0]!]: 0.93,
+    [ptRuns[1]!]: 0.925,
+    [ritRuns[0]!]: 0.85,
+    [ritRuns[1]!]: 0.84,
+  };
   for (const [i, runId] of [...ptRuns, ...ritRuns].entries()) {
     await ingestMetrics(sql, runId, curve(200, acc[runId]!, i, 1, i === 2 ? 77 : undefined));
     const c = await createCheckpoint(sql, team.id, {
@@ -176,7 +192,14 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
       metrics: { 'test/acc': acc[runId]! },
     });
     finalCheckpoints[runId] = c.id;
-    await finish(runId, { testAcc: acc[runId], finalCheckpointId: c.id });
+    await finish(runId, {
+      testAcc: acc[runId],
+      speed: speed[runId],
+      speedEpochs: 1,
+      converged: true,
+      epochs: 3,
+      finalCheckpointId: c.id,
+    });
   }
 
   const liveRunId = await fineTune('PRETRAINED', 2);
@@ -198,6 +221,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     [A, C, 'PT_RIT'],
   ] as const;
   const analyses: Record<string, string> = {};
+  const mnist = { id: mnistId, name: 'MNIST (small)' };
   const run = async (
     kind: string,
     inputs: string[],
@@ -213,7 +237,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
         params,
       },
     });
-    await complete(id, { kind, ...result });
+    await complete(id, { kind, sanity: [], ...result });
     analyses[kind] = id;
   };
   const complete = async (id: string, result: Record<string, unknown>) => {
@@ -241,6 +265,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
       debiased: false,
       examples: 500,
       split: 'test',
+      dataset: mnist,
       pairs: pairs.map(([a, b, pairType], k) => ({
         a,
         b,
@@ -257,6 +282,8 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     { ...pairInputs, examples: 200 },
     {
       examples: 200,
+      split: 'test',
+      dataset: mnist,
       pairs: pairs.map(([a, b, pairType], k) => ({
         a,
         b,
@@ -301,6 +328,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     },
     {
       split: 'test',
+      dataset: mnist,
       pairs: pairs.slice(0, 2).map(([a, b, pairType], k) => {
         const h = [0.01, 1.4][k]!;
         const loss = lambdas.map((l) => 0.1 + h * 4 * l * (1 - l));
@@ -322,6 +350,8 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
       noiseSamples: 4,
       finalLoss: 0.1,
       finalAccuracy: 0.97,
+      split: 'train',
+      dataset: mnist,
       alphas,
       sigmas,
       modules: MODULES.map((module, m) => ({
@@ -342,7 +372,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     result: Record<string, unknown>,
   ) => {
     const a = await createAnalysis(sql, team.id, { kind, studyId, name, params: {} });
-    await complete(a.id, { kind, ...result });
+    await complete(a.id, { kind, sanity: [], ...result });
     analyses[kind] = a.id;
   };
   const row = (blockSize: number | null, label: string, pt: number[], rit: number[]) => ({
@@ -355,6 +385,7 @@ export async function seedStudy(gql: ReturnType<typeof graphqlClient>, sql: Sql)
     relativeDrop: stats(pt.map((v, i) => (100 * (v - rit[i]!)) / v)),
     pretrainedRunIds: [],
     randomRunIds: [],
+    note: null,
   });
   await sweep('BLOCK_SHUFFLE', 'block shuffle on MNIST', {
     datasetId: mnistId,

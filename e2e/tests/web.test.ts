@@ -18,7 +18,7 @@ import {
 } from '@basin/db';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type BasinProcess, freePort, killAll, ROOT, runBasin, waitUntil } from './harness';
-import { curve, graphqlClient, type SeededStudy, seedScaleStudy, seedStudy } from './web-seed';
+import { curve, graphqlClient, type SeededStudy, STUDY_SETUP, seedScaleStudy, seedStudy } from './web-seed';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -31,6 +31,15 @@ const ARGS = [
   '--disable-quic',
 ];
 const ARTIFACTS = join(ROOT, 'e2e/artifacts');
+/** How the study page words the API's verdicts. */
+const VERDICT_TEXT: Record<string, string> = {
+  HOLDS: '✓ holds',
+  DOES_NOT_HOLD: '✗ does not hold',
+  INCONCLUSIVE: '? inconclusive',
+  NOT_MEASURED: 'not measured yet',
+};
+const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const cssString = (x: string) => JSON.stringify(x);
 
 after(killAll);
 
@@ -151,40 +160,94 @@ describe('the dashboard in Chromium', {
     await page.getByRole('button', { name: 'Create study' }).click();
     await page.waitForURL(/\/studies\/\d+$/);
     await page.getByRole('heading', { name: 'Empty study (e2e)' }).waitFor();
-    assert.equal(await page.getByText('Not measured yet.').count(), 8);
+    // nothing fine-tuned: the API has no target to judge the claims on, and the page says what to start
+    assert.match(await text('[data-findings-empty]'), /Nothing measured yet\..*Start it →/);
     assert.match(await text('.state.empty'), /No runs in this study yet\..*Start a fine-tune/);
     await shot('study-empty');
   });
 
   test('study page answers the paper’s questions with numbers that link to their details', async () => {
     const html = await (await fetch(`${web}/studies/${s.studyId}`)).text();
-    assert.match(html, /P-T 96\.8% vs RI-T 90\.5%/, 'the findings come with the HTML (server-rendered)');
+    assert.match(
+      html,
+      /final test accuracy P-T 96\.8% ± 0\.4 vs RI-T 90\.5% ± 0\.7/,
+      'the findings come with the HTML (server-rendered)',
+    );
     await open(`/studies/${s.studyId}`);
     await page.getByRole('heading', { name: s.studyName }).waitFor();
+    await page.getByRole('heading', { name: 'Target: MNIST (small)' }).waitFor();
+    const card = (claimId: string) => `[data-finding="${claimId}:MNIST (small)"]`;
     assert.match(
-      await text('[data-finding="transfer"]'),
-      /Yes: P-T 96\.8% vs RI-T 90\.5% \(\+6\.\d points, 2 seeds\)/,
+      await text(card('pt-final')),
+      /✓ holds final test accuracy P-T 96\.8% ± 0\.4 vs RI-T 90\.5% ± 0\.7 \(\+6\.\d points; 2 seeds.*Criterion: P-T − RI-T ≥ −1 point/,
     );
+    assert.match(await text(card('cka')), /mean CKA over modules P-T\/P-T 0\.860 vs RI-T\/RI-T 0\.450/);
+    assert.match(await text(card('distance')), /ℓ2 P-T\/P-T 4\.20 vs RI-T\/RI-T 61\.5/);
     assert.match(
-      await text('[data-finding="feature-reuse"]'),
-      /goes from 6\.\d% unshuffled to 0\.\d% with every pixel shuffled/,
+      await text('[data-table="cka:MNIST (small)"]'),
+      /CKA per module \(Table 1\).*conv1 0\.960 0\.550 0\.450/,
     );
-    assert.match(await text('[data-finding="cka"]'), /P-T\/P-T 0\.86, RI-T\/RI-T 0\.45/);
-    assert.match(await text('[data-finding="distance"]'), /P-T\/P-T 4\.2, RI-T\/RI-T 61\.5/);
-    assert.match(await text('[data-finding="barrier"]'), /P-T\/P-T 0\.01, RI-T\/RI-T 1\.4/);
-    assert.match(await text('[data-finding="criticality"]'), /Most critical: fc \(μ ∞\), layer3\.0/);
-    assert.match(
-      await text('[data-finding="checkpoint"]'),
-      /Epoch 2 already transfers as well as the best \(epoch 3/,
-    );
-    assert.match(await text('[data-finding="mistakes"]'), /P-T\/P-T 62\.5%/);
     const runs = await text('table[aria-labelledby="runs"]');
     for (const name of ['pretrain fashion', 'P-T seed 0', 'RI-T seed 1', 'P-T seed 2'])
       assert.ok(runs.includes(name), name);
     assert.match(runs, /P-T seed 2 P-T MNIST \(small\) none 2 running/);
     await shot('study');
-    await page.locator('[data-finding="cka"]').getByRole('link', { name: 'See the details →' }).click();
+    await page.locator(card('cka')).getByRole('link', { name: 'See the details →' }).click();
     await page.waitForURL(new RegExp(`/analyses/${s.analyses.CKA}$`));
+    await open(`/studies/${s.studyId}`);
+    await page.locator(card('pt-final')).getByRole('link', { name: 'See the details →' }).click();
+    await page.waitForURL(
+      (u) =>
+        u.pathname === '/compare' &&
+        u.searchParams.get('runs') === [...s.ptRuns, ...s.ritRuns].join(',') &&
+        u.searchParams.get('group') === 'INIT',
+    );
+  });
+
+  test('study page shows every finding and table the API computed (the fields the CLI prints), by target', async () => {
+    type Api = {
+      study: {
+        config: { setup?: string };
+        findings: { target: string; claim: string; measured: string; verdict: string }[];
+        findingsTables: { title: string; target: string }[];
+      };
+    };
+    const { study } = await graphqlClient(api)<Api>(
+      `query($id: ID!) { study(id: $id) { config findings { target claim measured verdict } findingsTables { title target } } }`,
+      { id: s.studyId },
+    );
+    const measured = study.findings.filter((f) => f.verdict !== 'NOT_MEASURED');
+    assert.deepEqual([...new Set(study.findings.map((f) => f.target))], ['MNIST (small)']);
+    assert.equal(measured.length, study.findings.length, 'the seed measures every claim');
+    assert.ok(new Set(measured.map((f) => f.verdict)).size > 1, 'more than one kind of verdict');
+    assert.ok(study.findingsTables.length >= 8, `${study.findingsTables.length} tables`);
+
+    await open(`/studies/${s.studyId}`);
+    await page.getByRole('heading', { name: s.studyName }).waitFor();
+    for (const f of study.findings) {
+      const section = page.locator(`section[data-target=${cssString(f.target)}]`);
+      assert.match(
+        await text(`section[data-target=${cssString(f.target)}] > h3`),
+        new RegExp(escapeRe(f.target)),
+      );
+      const card = section.locator('.finding').filter({ hasText: new RegExp(`^${escapeRe(f.claim)}`) });
+      assert.equal(await card.count(), 1, `one card for “${f.claim}” on ${f.target}`);
+      // biome-ignore lint/performance/useDomNodeTextContent: what a person reads
+      const shown = (await card.innerText()).replace(/\s+/g, ' ');
+      assert.ok(shown.includes(f.measured), `“${f.claim}” shows “${f.measured}”; it reads: ${shown}`);
+      assert.ok(
+        shown.includes(VERDICT_TEXT[f.verdict]!),
+        `“${f.claim}” shows ${f.verdict}; it reads: ${shown}`,
+      );
+    }
+    for (const t of study.findingsTables) {
+      const section = page.locator(`section[data-target=${cssString(t.target)}]`);
+      const caption = section.locator('table caption').filter({ hasText: t.title });
+      assert.equal(await caption.count(), 1, `table “${t.title}” on ${t.target}`);
+    }
+    assert.equal(study.config.setup, STUDY_SETUP);
+    const setup = await text('section.setup');
+    for (const part of STUDY_SETUP.split('; ')) assert.ok(setup.includes(part), part);
   });
 
   test('lineage graph: pretrain → checkpoints → fine-tunes → analyses, every node a link', async () => {
@@ -534,7 +597,7 @@ describe('the dashboard in Chromium', {
     await page.setViewportSize({ width: 1366, height: 768 });
     const pages = [
       ['/', 'table'],
-      [`/studies/${s.studyId}`, '[data-finding="transfer"]'],
+      [`/studies/${s.studyId}`, '[data-finding="pt-final:MNIST (small)"]'],
       [`/studies/${s.studyId}/lineage`, 'svg.lineage'],
       [`/runs/${s.ptRuns[0]}`, 'figure[data-chart="loss"] canvas'],
       [`/compare?runs=${s.ptRuns.join(',')}&key=test/acc`, 'figure[data-chart="compare"] canvas'],
@@ -555,7 +618,7 @@ describe('the dashboard in Chromium', {
       assert.ok(overflow <= 0, `${path}: no horizontal scrolling (${overflow}px too wide)`);
     }
     await open(`/studies/${s.studyId}`);
-    await page.locator('[data-finding="transfer"]').waitFor();
+    await page.locator('[data-finding="pt-final:MNIST (small)"]').waitFor();
     await shot('study-laptop');
   });
 

@@ -3,10 +3,21 @@
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { gql, useQuery, useSubscription } from 'urql';
-import { type ApiFinding, finalAccuracy, studyFindings, verdictsFor } from '../lib/findings';
-import { initLabel, kindLabel, pct, when } from '../lib/format';
+import {
+  cellTitle,
+  findingLink,
+  formatCell,
+  groupByTarget,
+  type LinkContext,
+  type StudyAnalysis,
+  setupOf,
+  VERDICT_CLASS,
+  VERDICT_TEXT,
+} from '../lib/findings';
+import { initLabel, kindLabel, pct, slug, when } from '../lib/format';
 import { STUDY } from '../lib/queries';
-import type { AnalysisResult, AnalysisSummary, RunRow } from '../lib/types';
+import { finalAccuracy } from '../lib/run-summary';
+import type { Finding, FindingsTable, RunRow } from '../lib/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
 
 export interface StudyData {
@@ -16,19 +27,108 @@ export interface StudyData {
     description: string;
     createdAt: string;
     runCount: number;
-    findings: ApiFinding[];
+    config: Record<string, unknown> | null;
+    /** Computed by the API, per claim and target; the page only shows them. */
+    findings: Finding[];
+    findingsTables: FindingsTable[];
     runs: { totalCount: number; edges: { node: RunRow }[] };
-    analyses: (AnalysisSummary & { result: AnalysisResult | null })[];
+    /** With the dataset each result names (the page links a finding to the analysis it rests on). */
+    analyses: StudyAnalysis[];
   };
+  datasets?: { id: string; name: string }[];
 }
 
 const STUDY_EVENTS = gql`
   subscription StudyEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type runId analysisId status } }
 `;
 
+/** One claim on one target: the API's verdict, what it measured, the rule, its warnings, and where to look. */
+function FindingCard({ f, ctx }: { f: Finding; ctx: LinkContext }) {
+  const link = findingLink(f, ctx);
+  const missing = f.verdict === 'NOT_MEASURED';
+  return (
+    <section
+      className={`card finding ${missing ? 'missing' : ''}`}
+      data-finding={f.id}
+      data-verdict={f.verdict}
+      aria-label={`${f.claim} (${f.target})`}
+    >
+      <span className="q">{f.claim}</span>
+      <span className={`verdict ${VERDICT_CLASS[f.verdict]}`}>{VERDICT_TEXT[f.verdict]}</span>
+      {missing && f.measured === VERDICT_TEXT.NOT_MEASURED ? null : <span className="a">{f.measured}</span>}
+      <span className="criterion">
+        <span className="label">Criterion:</span> {f.criterion}
+      </span>
+      {f.flags.length ? (
+        <ul className="flags" aria-label="Warnings">
+          {f.flags.map((w) => (
+            <li key={w}>
+              <span aria-hidden="true">⚠ </span>
+              {w}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {link.todo !== null ? (
+        <span className="more">
+          {link.todo} {link.href ? <Link href={link.href}>Start it →</Link> : null}
+        </span>
+      ) : link.href ? (
+        <Link className="more" href={link.href}>
+          See the details →
+        </Link>
+      ) : null}
+    </section>
+  );
+}
+
+/** One of the paper's tables for one target, cells as the CLI prints them. */
+function FindingsTableView({ t }: { t: FindingsTable }) {
+  return (
+    <div className={`findings-table${t.columns.length > 4 ? ' wide' : ''}`} data-table={t.id}>
+      <div className="table-wrap">
+        <table>
+          <caption>
+            {t.title}
+            <span className="sr-only"> on {t.target}</span>
+          </caption>
+          <thead>
+            <tr>
+              {t.columns.map((c, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positional
+                <th key={i} scope="col" className={i ? 'num' : undefined}>
+                  {c || (i === 0 ? <span className="sr-only">row</span> : null)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {t.rows.map((r) => (
+              <tr key={r.label}>
+                <th scope="row">{r.label}</th>
+                {t.columns.slice(1).map((_, i) => {
+                  const c = r.cells[i];
+                  return (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                    <td key={i} className="num" title={cellTitle(c)}>
+                      {formatCell(c)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="sub note">{t.note}</p>
+    </div>
+  );
+}
+
 /**
  * A study at a glance. `initial` is what the server rendered (findings arrive with the HTML); the client query
- * then keeps it fresh, and study events refetch it when a run or analysis changes status.
+ * then keeps it fresh, and study events refetch it when a run or analysis changes status. Every number in the
+ * findings is the API's (`Study.findings`, `Study.findingsTables`), the same the CLI prints.
  */
 export function StudyView({ id, initial }: { id: string; initial?: StudyData | null }) {
   const [res, refetch] = useQuery<StudyData>({ query: STUDY, variables: { id } });
@@ -40,9 +140,20 @@ export function StudyView({ id, initial }: { id: string; initial?: StudyData | n
       return ev;
     },
   );
-  const study = res.data?.study ?? initial?.study;
+  const data = res.data ?? initial;
+  const study = data?.study;
+  const datasets = data?.datasets;
   const runs = useMemo(() => study?.runs.edges.map((e) => e.node) ?? [], [study]);
-  const findings = useMemo(() => (study ? studyFindings(study.id, runs, study.analyses) : []), [study, runs]);
+  const groups = useMemo(() => (study ? groupByTarget(study.findings, study.findingsTables) : []), [study]);
+  const ctx = useMemo<LinkContext>(
+    () => ({
+      studyId: id,
+      runs,
+      analyses: study?.analyses ?? [],
+      datasets: new Map((datasets ?? []).map((d) => [d.id, d.name])),
+    }),
+    [id, runs, study, datasets],
+  );
 
   if (res.error && !study)
     return <ErrorBox error={res.error} retry={() => refetch({ requestPolicy: 'network-only' })} />;
@@ -51,6 +162,7 @@ export function StudyView({ id, initial }: { id: string; initial?: StudyData | n
   const compareHref = finetunes.length
     ? `/compare?runs=${finetunes.map((r) => r.id).join(',')}&key=test%2Facc&group=INIT`
     : '/compare';
+  const setup = setupOf(study.config);
   return (
     <>
       <p className="crumbs">
@@ -77,36 +189,54 @@ export function StudyView({ id, initial }: { id: string; initial?: StudyData | n
         </div>
       </div>
 
+      {setup.length ? (
+        <section className="setup" aria-labelledby="setup">
+          <h2 id="setup">Setup</h2>
+          <ul>
+            {setup.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <h2 id="findings">What was transferred?</h2>
-      <div className="grid findings">
-        {findings.map((f) => (
-          <section
-            key={f.id}
-            className={`card finding ${f.answer ? '' : 'missing'}`}
-            data-finding={f.id}
-            aria-label={f.question}
-          >
-            <span className="q">{f.question}</span>
-            {verdictsFor(f, study.findings)
-              .filter((v) => v.holds !== null)
-              .map((v) => (
-                <span key={v.id} className={`verdict ${v.holds ? 'holds' : 'fails'}`} title={v.measured}>
-                  {v.holds ? '✓ as the paper finds' : '✗ unlike the paper'}: {v.claim}
-                </span>
-              ))}
-            {f.answer ? <span className="a">{f.answer}</span> : <span className="a">Not measured yet.</span>}
-            {f.answer && f.href ? (
-              <Link className="more" href={f.href}>
-                See the details →
-              </Link>
-            ) : (
-              <span className="more">
-                {f.todo} {f.href ? <Link href={f.href}>Start it →</Link> : null}
-              </span>
-            )}
-          </section>
-        ))}
-      </div>
+      {groups.length === 0 ? (
+        <div className="state" data-findings-empty="">
+          <p className="empty-title">Nothing measured yet.</p>
+          <p>
+            The paper’s claims are judged per target dataset once fine-tunes on it have finished: fine-tune
+            from a pretrained checkpoint (P-T) and from random init (RI-T) on the same target, then compare
+            them. <Link href={`/launch?study=${id}`}>Start it →</Link>
+          </p>
+        </div>
+      ) : (
+        groups.map((g, k) => {
+          const hid = `target-${k}-${slug(g.target)}`;
+          return (
+            <section key={g.target} className="target" data-target={g.target} aria-labelledby={hid}>
+              <h3 id={hid}>
+                <span className="sub-label">Target:</span> {g.target}
+              </h3>
+              <div className="grid findings">
+                {g.findings.map((f) => (
+                  <FindingCard key={f.id} f={f} ctx={ctx} />
+                ))}
+              </div>
+              {g.tables.length ? (
+                <>
+                  <h4>The paper’s tables on {g.target}</h4>
+                  <div className="grid tables">
+                    {g.tables.map((t) => (
+                      <FindingsTableView key={t.id} t={t} />
+                    ))}
+                  </div>
+                </>
+              ) : null}
+            </section>
+          );
+        })
+      )}
 
       <h2 id="runs">Runs</h2>
       {runs.length === 0 ? (

@@ -1,283 +1,213 @@
-import { fmt, pct } from './format';
-import { meanStd } from './series';
+/**
+ * Shaping the findings the API computed (`Study.findings`, `Study.findingsTables`) for the study page. Nothing here
+ * computes a number or a verdict: the API does that once, and the CLI and the dashboard show the same fields.
+ */
 import type {
   AnalysisKind,
-  AnalysisResult,
   AnalysisSummary,
-  BarrierResult,
-  BlockShuffleResult,
-  CheckpointSweepResult,
-  CkaResult,
-  MistakesResult,
-  ModuleCriticalityResult,
-  PairType,
-  ParamDistanceResult,
+  Finding,
+  FindingStat,
+  FindingsTable,
+  ResultDataset,
   RunRow,
+  Verdict,
 } from './types';
 
-/** The API's verdict on one of the paper's claims (Study.findings). */
-export interface ApiFinding {
-  id: string;
-  claim: string;
-  holds: boolean | null;
-  measured: string;
-}
-
-const API_IDS: Record<Finding['id'], (id: string) => boolean> = {
-  transfer: (id) => id.startsWith('pt-beats-rit'),
-  'feature-reuse': (id) => id === 'feature-reuse',
-  mistakes: (id) => id === 'common-mistakes',
-  cka: (id) => id === 'cka',
-  distance: (id) => id === 'distance',
-  barrier: (id) => id.startsWith('barrier'),
-  criticality: (id) => id === 'criticality',
-  checkpoint: (id) => id === 'checkpoints',
+/** A verdict in words, with a mark that is not only a colour. */
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  HOLDS: '✓ holds',
+  DOES_NOT_HOLD: '✗ does not hold',
+  INCONCLUSIVE: '? inconclusive',
+  NOT_MEASURED: 'not measured yet',
 };
 
-/** The API's verdicts that belong to one of the dashboard's questions. */
-export function verdictsFor(f: Finding, api: readonly ApiFinding[]): ApiFinding[] {
-  return api.filter((a) => API_IDS[f.id](a.id));
+/** The class a verdict badge gets (its colour; the text says the same). */
+export const VERDICT_CLASS: Record<Verdict, string> = {
+  HOLDS: 'holds',
+  DOES_NOT_HOLD: 'fails',
+  INCONCLUSIVE: 'inconclusive',
+  NOT_MEASURED: 'unmeasured',
+};
+
+/** The findings and tables of one target dataset, in the order the API returned them. */
+export interface TargetFindings {
+  target: string;
+  findings: Finding[];
+  tables: FindingsTable[];
 }
 
-/** One of the paper's questions, answered for a study: a headline number and where its detail lives. */
-export interface Finding {
-  id:
-    | 'transfer'
-    | 'feature-reuse'
-    | 'mistakes'
-    | 'cka'
-    | 'distance'
-    | 'barrier'
-    | 'criticality'
-    | 'checkpoint';
-  question: string;
-  /** The answer in words, with its number; null when not measured yet. */
-  answer: string | null;
-  /** The headline number (for tests and sorting); null when not measured. */
-  value: number | null;
-  /** Detail view. */
+/** Groups the API's findings and tables by target (targets in the order they first appear, findings first). */
+export function groupByTarget(
+  findings: readonly Finding[],
+  tables: readonly FindingsTable[] = [],
+): TargetFindings[] {
+  const by = new Map<string, TargetFindings>();
+  const at = (target: string) => {
+    const g = by.get(target) ?? { target, findings: [], tables: [] };
+    by.set(target, g);
+    return g;
+  };
+  for (const f of findings) at(f.target).findings.push(f);
+  for (const t of tables) at(t.target).tables.push(t);
+  return [...by.values()];
+}
+
+/**
+ * The analysis kind a claim rests on; null for the P-T vs RI-T claims, which rest on the study's main fine-tunes
+ * (compared directly) or, without them, a block-shuffle sweep's unshuffled row.
+ */
+export const CLAIM_KIND: Record<string, AnalysisKind | null> = {
+  'pt-speed': null,
+  'pt-final': null,
+  'feature-reuse': 'BLOCK_SHUFFLE',
+  mistakes: 'MISTAKES',
+  cka: 'CKA',
+  distance: 'PARAM_DISTANCE',
+  'barrier-pt': 'BARRIER',
+  'barrier-rit': 'BARRIER',
+  criticality: 'MODULE_CRITICALITY',
+  checkpoints: 'CHECKPOINT_SWEEP',
+};
+
+/** What to start when a claim is not measured yet, and the launch tab that starts it. */
+const TODO: Record<string, { text: string; tab: '' | 'sweep' | 'analysis' }> = {
+  'pt-speed': {
+    text: 'Fine-tune from a pretrained checkpoint (P-T) and from random init (RI-T) on the same target, two seeds or more each.',
+    tab: '',
+  },
+  'pt-final': {
+    text: 'Fine-tune from a pretrained checkpoint (P-T) and from random init (RI-T) on the same target, two seeds or more each.',
+    tab: '',
+  },
+  'feature-reuse': {
+    text: 'Start a block-shuffle sweep (several block sizes, P-T and RI-T per seed).',
+    tab: 'sweep',
+  },
+  mistakes: { text: 'Run a mistakes analysis on two P-T and two RI-T checkpoints.', tab: 'analysis' },
+  cka: { text: 'Run a CKA analysis on two P-T and two RI-T checkpoints.', tab: 'analysis' },
+  distance: {
+    text: 'Run a parameter-distance analysis on pairs of fine-tuned checkpoints.',
+    tab: 'analysis',
+  },
+  'barrier-pt': { text: 'Run a barrier analysis between two P-T checkpoints.', tab: 'analysis' },
+  'barrier-rit': { text: 'Run a barrier analysis between two RI-T checkpoints.', tab: 'analysis' },
+  criticality: {
+    text: 'Run a module-criticality analysis (initial and final checkpoint of a P-T fine-tune).',
+    tab: 'analysis',
+  },
+  checkpoints: { text: 'Start a checkpoint sweep over the pretraining run’s checkpoints.', tab: 'sweep' },
+};
+
+/** An analysis as the study page asks for it: with the dataset its result names. */
+export type StudyAnalysis = AnalysisSummary & { result: ResultDataset | null };
+
+/** What the links need to know about a study. */
+export interface LinkContext {
+  studyId: string;
+  runs: readonly RunRow[];
+  analyses: readonly StudyAnalysis[];
+  /** Dataset names by id (sweeps name their dataset by id only). */
+  datasets?: ReadonlyMap<string, string>;
+}
+
+/** Where a finding's card points: its detail view when measured, else what to start. */
+export interface FindingLink {
   href: string | null;
-  /** What to do when it is not measured yet. */
-  todo: string;
+  /** Set when the claim is not measured yet: what to do. */
+  todo: string | null;
 }
 
-type WithResult = AnalysisSummary & { result: AnalysisResult | null };
-
-/** The newest analysis of a kind that has a result (analyses come newest first). */
-function latest<K extends AnalysisKind>(analyses: readonly WithResult[], kind: K): WithResult | undefined {
-  return analyses.find((a) => a.kind === kind && a.status === 'SUCCEEDED' && a.result);
+/** A study's main fine-tunes: finished, unshuffled, not part of a sweep (what the API compares P-T and RI-T on). */
+export function mainFineTunes(runs: readonly RunRow[], target?: string): RunRow[] {
+  return runs.filter(
+    (r) =>
+      r.kind === 'FINETUNE' &&
+      r.status === 'SUCCEEDED' &&
+      r.blockSize === null &&
+      !r.sweepAnalysis &&
+      (target === undefined || r.dataset.name === target),
+  );
 }
 
-/** The final test accuracy a runner wrote in a run's summary (the first key that is a number). */
-export function finalAccuracy(run: Pick<RunRow, 'summary'>): number | null {
-  for (const k of ['testAcc', 'testAccuracy', 'finalAccuracy', 'test/acc', 'accuracy', 'final/test/acc']) {
-    const v = run.summary[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
+/**
+ * The target dataset an analysis was evaluated on, as the API attributes it: the result's dataset, else the
+ * sweep's dataset, else the dataset its fine-tuned inputs were trained on; null when none is known.
+ */
+export function analysisTarget(a: StudyAnalysis, ctx: Pick<LinkContext, 'runs' | 'datasets'>): string | null {
+  const r = a.result;
+  if (r?.dataset?.name) return r.dataset.name;
+  const names = new Map<string, string>(ctx.runs.map((run) => [run.dataset.id, run.dataset.name]));
+  for (const [id, name] of ctx.datasets ?? []) names.set(id, name);
+  if (r?.datasetId) return names.get(r.datasetId) ?? null;
+  const runs = new Map(ctx.runs.map((run) => [run.id, run]));
+  for (const i of a.inputs) {
+    const run = runs.get(i.run?.id ?? i.checkpoint?.run?.id ?? '');
+    if (run?.kind === 'FINETUNE') return run.dataset.name;
   }
   return null;
 }
 
-/** Mean of a per-pair number over the pairs of one type. */
-function byPairType<T extends { pairType: PairType }>(pairs: readonly T[], t: PairType, f: (p: T) => number) {
-  return meanStd(pairs.filter((p) => p.pairType === t).map(f));
+/**
+ * The analysis a claim on a target rests on: the study's newest finished analysis of its kind on that target, else
+ * the newest finished one of its kind.
+ */
+export function analysisFor(
+  kind: AnalysisKind,
+  target: string,
+  ctx: Pick<LinkContext, 'runs' | 'analyses' | 'datasets'>,
+): StudyAnalysis | undefined {
+  const done = ctx.analyses
+    .filter((a) => a.kind === kind && a.status === 'SUCCEEDED')
+    .sort((x, y) => y.createdAt.localeCompare(x.createdAt) || Number(y.id) - Number(x.id));
+  return done.find((a) => analysisTarget(a, ctx) === target) ?? done[0];
 }
 
-/** Mean CKA of a pair over the modules both models have (the diagonal of the module × module matrix). */
-export function diagonalCka(p: CkaResult['pairs'][number]): number | null {
-  const vals: number[] = [];
-  p.modulesA.forEach((m, i) => {
-    const j = p.modulesB.indexOf(m);
-    const v = j >= 0 ? p.values[i]?.[j] : undefined;
-    if (typeof v === 'number') vals.push(v);
-  });
-  return meanStd(vals)?.mean ?? null;
-}
+/** A compare link over some runs, grouped by init. */
+const compareLink = (runs: readonly RunRow[], key: string) =>
+  `/compare?runs=${runs.map((r) => r.id).join(',')}&key=${encodeURIComponent(key)}&group=INIT`;
 
-const link = (a: WithResult | undefined) => (a ? `/analyses/${a.id}` : null);
-
-export function studyFindings(
-  studyId: string,
-  runs: readonly RunRow[],
-  analyses: readonly WithResult[],
-): Finding[] {
-  const out: Finding[] = [];
-  const launch = `/launch?study=${studyId}`;
-
-  // 1. P-T vs RI-T: the unshuffled row of a block-shuffle sweep, else the study's finished fine-tunes
-  const bs = latest(analyses, 'BLOCK_SHUFFLE');
-  const bsr = bs?.result as BlockShuffleResult | undefined;
-  const none = bsr?.rows.find((r) => r.blockSize === null);
-  let transfer: Finding = {
-    id: 'transfer',
-    question: 'Does P-T beat RI-T, and by how much?',
-    answer: null,
-    value: null,
-    href: null,
-    todo: 'Fine-tune from a pretrained checkpoint (P-T) and from random init (RI-T) on the same target.',
-  };
-  if (none) {
-    const d = none.pretrainedAccuracy.mean - none.randomAccuracy.mean;
-    transfer = {
-      ...transfer,
-      answer: `${d >= 0 ? 'Yes' : 'No'}: P-T ${pct(none.pretrainedAccuracy.mean)} vs RI-T ${pct(none.randomAccuracy.mean)} (${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)} points, ${none.pretrainedAccuracy.n} seeds)`,
-      value: d,
-      href: link(bs),
-    };
-  } else {
-    const done = runs.filter((r) => r.kind === 'FINETUNE' && r.status === 'SUCCEEDED');
-    const pt = meanStd(done.filter((r) => r.init === 'PRETRAINED').map(finalAccuracy));
-    const rit = meanStd(done.filter((r) => r.init === 'RANDOM').map(finalAccuracy));
-    if (pt && rit) {
-      const d = pt.mean - rit.mean;
-      const ids = done.map((r) => r.id).join(',');
-      transfer = {
-        ...transfer,
-        answer: `${d >= 0 ? 'Yes' : 'No'}: P-T ${pct(pt.mean)} vs RI-T ${pct(rit.mean)} (${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)} points)`,
-        value: d,
-        href: `/compare?runs=${ids}&key=test%2Facc&group=INIT`,
-      };
-    }
+/** Where a finding's card links: the detail view of what it rests on, or, not measured yet, how to start it. */
+export function findingLink(
+  f: Pick<Finding, 'claimId' | 'target' | 'verdict'>,
+  ctx: LinkContext,
+): FindingLink {
+  const todo = TODO[f.claimId] ?? { text: 'Start the runs and analyses this claim needs.', tab: '' };
+  if (f.verdict === 'NOT_MEASURED')
+    return { href: `/launch?study=${ctx.studyId}${todo.tab ? `&tab=${todo.tab}` : ''}`, todo: todo.text };
+  const kind = CLAIM_KIND[f.claimId];
+  if (kind === null) {
+    const runs = mainFineTunes(ctx.runs, f.target);
+    if (runs.length)
+      return { href: compareLink(runs, f.claimId === 'pt-speed' ? 'train/acc' : 'test/acc'), todo: null };
+    const bs = analysisFor('BLOCK_SHUFFLE', f.target, ctx);
+    return { href: bs ? `/analyses/${bs.id}` : null, todo: null };
   }
-  out.push(transfer);
+  const a = kind ? analysisFor(kind, f.target, ctx) : undefined;
+  return { href: a ? `/analyses/${a.id}` : null, todo: null };
+}
 
-  // 2. feature reuse: P-T's lead (relative drop) unshuffled vs with the most shuffled input ("*", else the smallest blocks)
-  const shuffled = bsr?.rows.filter((r) => r.blockSize !== null) ?? [];
-  const most =
-    shuffled.find((r) => r.blockSize === 0) ?? [...shuffled].sort((x, y) => x.blockSize! - y.blockSize!)[0];
-  out.push({
-    id: 'feature-reuse',
-    question: 'How much of the gain is feature reuse (block shuffle)?',
-    answer: most
-      ? `P-T's lead (relative drop) goes from ${fmt(none?.relativeDrop.mean ?? null, 1)}% unshuffled to ${fmt(most.relativeDrop.mean, 1)}% with ${most.blockSize === 0 ? 'every pixel shuffled (*)' : `${most.label}×${most.label} blocks`}`
-      : null,
-    value: most?.relativeDrop.mean ?? null,
-    href: link(bs),
-    todo: 'Start a block-shuffle sweep (several block sizes, P-T and RI-T per seed).',
-  });
+/**
+ * A table cell as the CLI prints it (`basin study`): mean ± std over n values, the mean alone for one value, "—"
+ * when not measured.
+ */
+export function formatCell(c: Pick<FindingStat, 'mean' | 'std' | 'n'> | null | undefined): string {
+  if (!c || c.mean === null || !Number.isFinite(c.mean)) return '—';
+  const f = (x: number) =>
+    Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3);
+  return c.n > 1 ? `${f(c.mean)} ± ${f(c.std ?? 0)}` : f(c.mean);
+}
 
-  // 3. mistakes: common mistakes (both wrong) per pair type
-  const mis = latest(analyses, 'MISTAKES');
-  const misR = mis?.result as MistakesResult | undefined;
-  const share = (p: MistakesResult['pairs'][number]) => p.common / Math.max(1, p.common + p.onlyA + p.onlyB);
-  const mPt = misR ? byPairType(misR.pairs, 'PT_PT', share) : null;
-  const mRit = misR ? byPairType(misR.pairs, 'RIT_RIT', share) : null;
-  const mAny = misR ? meanStd(misR.pairs.map(share)) : null;
-  out.push({
-    id: 'mistakes',
-    question: 'Do the models make the same mistakes?',
-    answer: misR
-      ? mPt || mRit
-        ? `Share of mistakes made by both: P-T/P-T ${pct(mPt?.mean ?? null)}, RI-T/RI-T ${pct(mRit?.mean ?? null)}`
-        : `Share of mistakes made by both: ${pct(mAny?.mean ?? null)}`
-      : null,
-    value: mPt?.mean ?? mAny?.mean ?? null,
-    href: link(mis),
-    todo: 'Run a mistakes analysis on two P-T and two RI-T checkpoints.',
-  });
+/** What a cell is over, for its title. */
+export function cellTitle(c: Pick<FindingStat, 'n'> | null | undefined): string {
+  return c ? `n = ${c.n}` : 'not measured';
+}
 
-  // 4. CKA
-  const cka = latest(analyses, 'CKA');
-  const ckaR = cka?.result as CkaResult | undefined;
-  const ckaPt = ckaR ? byPairType(ckaR.pairs, 'PT_PT', (p) => diagonalCka(p) ?? Number.NaN) : null;
-  const ckaRit = ckaR ? byPairType(ckaR.pairs, 'RIT_RIT', (p) => diagonalCka(p) ?? Number.NaN) : null;
-  const ckaAny = ckaR ? meanStd(ckaR.pairs.map((p) => diagonalCka(p))) : null;
-  out.push({
-    id: 'cka',
-    question: 'How similar are the models’ features (CKA)?',
-    answer: ckaR
-      ? ckaPt || ckaRit
-        ? `Mean CKA per module: P-T/P-T ${fmt(ckaPt?.mean ?? null)}, RI-T/RI-T ${fmt(ckaRit?.mean ?? null)}`
-        : `Mean CKA per module: ${fmt(ckaAny?.mean ?? null)}`
-      : null,
-    value: ckaPt?.mean ?? ckaAny?.mean ?? null,
-    href: link(cka),
-    todo: 'Run a CKA analysis on two P-T and two RI-T checkpoints.',
-  });
-
-  // 4. ℓ2 distance
-  const dist = latest(analyses, 'PARAM_DISTANCE');
-  const distR = dist?.result as ParamDistanceResult | undefined;
-  const dPt = distR ? byPairType(distR.pairs, 'PT_PT', (p) => p.total) : null;
-  const dRit = distR ? byPairType(distR.pairs, 'RIT_RIT', (p) => p.total) : null;
-  out.push({
-    id: 'distance',
-    question: 'How far apart are they in parameter space (ℓ2)?',
-    answer: distR
-      ? `ℓ2 distance: P-T/P-T ${fmt(dPt?.mean ?? null, 2)}, RI-T/RI-T ${fmt(dRit?.mean ?? null, 2)}`
-      : null,
-    value: dPt?.mean ?? distR?.pairs[0]?.total ?? null,
-    href: link(dist),
-    todo: 'Run a parameter-distance analysis on pairs of fine-tuned checkpoints.',
-  });
-
-  // 5. barrier
-  const bar = latest(analyses, 'BARRIER');
-  const barR = bar?.result as BarrierResult | undefined;
-  const bPt = barR ? byPairType(barR.pairs, 'PT_PT', (p) => p.lossBarrier) : null;
-  const bRit = barR ? byPairType(barR.pairs, 'RIT_RIT', (p) => p.lossBarrier) : null;
-  out.push({
-    id: 'barrier',
-    question: 'Is there a performance barrier between them?',
-    answer: barR
-      ? `Loss barrier: P-T/P-T ${fmt(bPt?.mean ?? null)}, RI-T/RI-T ${fmt(bRit?.mean ?? null)}${bPt && bPt.mean < 0.05 ? ' — P-T models sit in one basin' : ''}`
-      : null,
-    value: bPt?.mean ?? barR?.pairs[0]?.lossBarrier ?? null,
-    href: link(bar),
-    todo: 'Run a barrier analysis (interpolate between two checkpoints).',
-  });
-
-  // 6. module criticality
-  const mc = latest(analyses, 'MODULE_CRITICALITY');
-  const mcR = mc?.result as ModuleCriticalityResult | undefined;
-  const ranked = mcR
-    ? [...mcR.modules].sort(
-        (a, b) => (b.criticality ?? Number.POSITIVE_INFINITY) - (a.criticality ?? Number.POSITIVE_INFINITY),
-      )
-    : [];
-  out.push({
-    id: 'criticality',
-    question: 'Which modules are critical?',
-    answer: mcR
-      ? `Most critical: ${ranked
-          .slice(0, 2)
-          .map((m) => `${m.module} (μ ${m.criticality === null ? '∞' : fmt(m.criticality, 2)})`)
-          .join(', ')}; least: ${ranked.at(-1)?.module ?? '—'}`
-      : null,
-    value: ranked[0]?.criticality ?? null,
-    href: link(mc),
-    todo: 'Run a module-criticality analysis (initial and final checkpoint of one fine-tune).',
-  });
-
-  // 7. best checkpoint: the earliest whose accuracy is within one std of the best
-  const sw = latest(analyses, 'CHECKPOINT_SWEEP');
-  const swR = sw?.result as CheckpointSweepResult | undefined;
-  const best = swR?.points.reduce<CheckpointSweepResult['points'][number] | undefined>(
-    (b, p) => (!b || p.accuracy.mean > b.accuracy.mean ? p : b),
-    undefined,
-  );
-  const earliest = best
-    ? swR!.points.find((p) => p.accuracy.mean >= best.accuracy.mean - best.accuracy.std)
-    : undefined;
-  out.push({
-    id: 'checkpoint',
-    question: 'Which checkpoint should fine-tuning start from?',
-    answer:
-      best && earliest
-        ? `Epoch ${fmt(earliest.epoch, 2)} already transfers as well as the best (epoch ${fmt(best.epoch, 2)}, ${pct(best.accuracy.mean)})`
-        : null,
-    value: earliest?.epoch ?? null,
-    href: link(sw),
-    todo: 'Start a checkpoint sweep over the pretraining run’s checkpoints.',
-  });
-  const tab: Record<Finding['id'], string> = {
-    transfer: '',
-    'feature-reuse': '&tab=sweep',
-    checkpoint: '&tab=sweep',
-    mistakes: '&tab=analysis',
-    cka: '&tab=analysis',
-    distance: '&tab=analysis',
-    barrier: '&tab=analysis',
-    criticality: '&tab=analysis',
-  };
-  return out.map((f) => (f.answer === null ? { ...f, href: `${launch}${tab[f.id]}` } : f));
+/** The study's training setup in words (`config.setup`, written by `basin study`), as its parts; [] when absent. */
+export function setupOf(config: Record<string, unknown> | null | undefined): string[] {
+  const s = config?.setup;
+  if (typeof s !== 'string' || !s.trim()) return [];
+  return s
+    .split(/;\s+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

@@ -36,14 +36,30 @@ export const CREATE_STUDY = gql`
   mutation CreateStudy($input: CreateStudyInput!) { createStudy(input: $input) { id name description createdAt runCount } }
 `;
 
+const FINDING_STAT = 'label mean std n';
+
+/** What the study page needs of a result: the dataset it was evaluated on (to link a finding to it). */
+const RESULT_DATASET = `
+  __typename
+  ... on CkaResult { dataset { id name } }
+  ... on MistakesResult { dataset { id name } }
+  ... on BarrierResult { dataset { id name } }
+  ... on ModuleCriticalityResult { dataset { id name } }
+  ... on BlockShuffleResult { datasetId }
+  ... on CheckpointSweepResult { datasetId }
+`;
+
+/** The study page: the findings and tables the API computed (the CLI prints the same fields), runs, analyses. */
 export const STUDY = gql`
   query Study($id: ID!) {
     study(id: $id) {
-      id name description createdAt runCount
-      findings { id claim holds measured }
-      runs(first: 100, order: OLDEST_FIRST) { totalCount edges { node { ${RUN_ROW} } } }
-      analyses { ${ANALYSIS_SUMMARY} result { ${RESULT} } }
+      id name description createdAt runCount config
+      findings { id claimId claim target measured verdict holds criterion flags }
+      findingsTables { id title target columns note rows { label cells { ${FINDING_STAT} } } }
+      runs(first: 100, order: OLDEST_FIRST) { totalCount edges { node { ${RUN_ROW} sweepAnalysis { id } } } }
+      analyses { ${ANALYSIS_SUMMARY} result { ${RESULT_DATASET} } }
     }
+    datasets { id name }
   }
 `;
 

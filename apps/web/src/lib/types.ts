@@ -65,6 +65,8 @@ export interface RunRow {
   summary: Record<string, unknown>;
   study?: { id: string; name: string } | null;
   dataset: { id: string; name: string };
+  /** The sweep that started the run; null for a run started on its own (asked for by the study page only). */
+  sweepAnalysis?: { id: string } | null;
   initCheckpoint: {
     id: string;
     step: number;
@@ -264,6 +266,84 @@ export interface AnalysisDetail extends AnalysisSummary {
   study: { id: string; name: string } | null;
   runs: { id: string; name: string; status: RunStatus }[];
   result: AnalysisResult | null;
+}
+
+/** A dataset by id and name (`DatasetRef` in the schema). */
+export interface DatasetName {
+  id: string;
+  name: string;
+}
+
+/**
+ * What the study page reads of an analysis result: the dataset it was evaluated on (`dataset`, on the kinds that
+ * evaluate data; null for results stored before it was recorded) or, for sweeps, `datasetId`.
+ */
+export interface ResultDataset {
+  __typename: AnalysisResult['__typename'];
+  dataset?: DatasetName | null;
+  datasetId?: string;
+}
+
+/** The API's judgement of one of the paper's claims (`Verdict`). */
+export type Verdict = 'HOLDS' | 'DOES_NOT_HOLD' | 'INCONCLUSIVE' | 'NOT_MEASURED';
+
+/** The claims the API judges (`Finding.claimId`); a newer API may add others. */
+export type ClaimId =
+  | 'pt-speed'
+  | 'pt-final'
+  | 'feature-reuse'
+  | 'mistakes'
+  | 'cka'
+  | 'distance'
+  | 'barrier-pt'
+  | 'barrier-rit'
+  | 'criticality'
+  | 'checkpoints';
+
+/** A measured quantity over seeds or pairs: mean ± sample std of n values (`FindingStat`). */
+export interface FindingStat {
+  label: string;
+  /** null when no value was measured. */
+  mean: number | null;
+  std: number | null;
+  n: number;
+  values?: number[];
+}
+
+/** One of the paper's claims judged on one target dataset of a study (`Finding`), computed by the API. */
+export interface Finding {
+  /** `<claimId>:<target>`. */
+  id: string;
+  /** One of {@link ClaimId} (a newer API may add others). */
+  claimId: string;
+  claim: string;
+  target: string;
+  /** The numbers behind the verdict, in words; "not measured yet" when there are none. */
+  measured: string;
+  verdict: Verdict;
+  holds: boolean | null;
+  criterion: string;
+  /** Why it is inconclusive whatever its numbers (flagged inputs, one seed). */
+  flags: string[];
+  evidence?: FindingStat[];
+}
+
+export interface FindingsTableRow {
+  label: string;
+  /** One per column after the label; null: not measured. */
+  cells: (FindingStat | null)[];
+}
+
+/** One of the paper's tables for one target (`FindingsTable`). */
+export interface FindingsTable {
+  /** `<table>:<target>`. */
+  id: string;
+  title: string;
+  target: string;
+  /** Column headings; the first is the row labels' column. */
+  columns: string[];
+  rows: FindingsTableRow[];
+  note: string;
 }
 
 /** An event from `runProgress` / `studyEvents`. */

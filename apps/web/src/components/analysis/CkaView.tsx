@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
+import { diagonalCka } from '../../lib/cka';
 import { matrixCsv, toCsv } from '../../lib/csv';
-import { diagonalCka } from '../../lib/findings';
 import { fmt } from '../../lib/format';
 import type { CkaResult } from '../../lib/types';
 import { Figure } from '../Figure';
