@@ -53,18 +53,18 @@ const paperLike = (): TargetMeasurements => ({
     })),
   })),
   blockShuffle: [
-    { blockSize: null, label: 'none', drop: [30, 32, 31] },
-    { blockSize: 7, label: '7', drop: [20, 18, 21] },
-    { blockSize: 4, label: '4', drop: [12, 14, 10] },
-    { blockSize: 0, label: '*', drop: [2, 1, 3] },
+    { blockSize: null, label: 'none', drop: [30, 32, 31], speed: [0.8, 0.82, 0.81] },
+    { blockSize: 7, label: '7', drop: [20, 18, 21], speed: [0.7, 0.69, 0.72] },
+    { blockSize: 4, label: '4', drop: [12, 14, 10], speed: [0.6, 0.62, 0.58] },
+    { blockSize: 0, label: '*', drop: [2, 1, 3], speed: [0.45, 0.44, 0.46] },
   ].map((r) => ({
     blockSize: r.blockSize,
     label: r.label,
     pretrained: [0.9, 0.91, 0.92],
     random: [0.7, 0.7, 0.7],
     relativeDrop: r.drop,
-    pretrainedSpeed: [0.8, 0.8, 0.8],
-    randomSpeed: [0.5, 0.5, 0.5],
+    pretrainedSpeed: r.speed,
+    randomSpeed: [0.4, 0.4, 0.4],
   })),
   checkpointSweep: [
     { epoch: 1, accuracy: [0.9, 0.91, 0.9] },
@@ -91,7 +91,7 @@ test('a study that reproduces the paper: every claim holds on its target, with m
   );
   assert.match(
     byId['feature-reuse']!.measured,
-    /ρ = 1\.00 ± 0\.00 \(3 seeds\); drop by block: none 31\.0 ± 1\.0%, 7 19\.7 ± 1\.5%, 4 12\.0 ± 2\.0%, \* 2\.0 ± 1\.0%/,
+    /ρ = 1\.00 ± 0\.00 \(3 seeds\); speed lead by block: none 50\.6 ± 0\.6%, 7 43\.1 ± 1\.2%, 4 33\.3 ± 2\.2%, \* 11\.1 ± 2\.0%; final-accuracy drop: none 31\.0 ± 1\.0%, 7 19\.7 ± 1\.5%, 4 12\.0 ± 2\.0%, \* 2\.0 ± 1\.0%/,
   );
   assert.match(
     byId.criticality!.measured,
@@ -116,7 +116,10 @@ test('the opposite numbers make each claim fail', () => {
     ...p,
     value: p.pairType === 'PT_PT' ? 0.3 + p.value : 0.001 * p.value,
   }));
-  t.blockShuffle = t.blockShuffle!.map((r) => ({ ...r, relativeDrop: r.relativeDrop.map((d) => 40 - d) }));
+  t.blockShuffle = t.blockShuffle!.map((r) => ({
+    ...r,
+    pretrainedSpeed: r.pretrainedSpeed.map((v) => 1.3 - v),
+  }));
   t.criticality = t.criticality!.map((c) => ({
     ...c,
     modules: c.modules.map((m, i) => ({ ...m, value: 10 - i })),
@@ -133,7 +136,7 @@ test('flagged inputs and single seeds make a claim inconclusive, never a ✓, an
   const t = paperLike();
   t.random = [run(0, 0.11, 0.1, { converged: false, epochs: 16 }), ...t.random!.slice(1)];
   t.flags = { MODULE_CRITICALITY: ['P-T seed 0 scores 10.5% on its evaluation data (chance 10.0%)'] };
-  t.blockShuffle = t.blockShuffle!.map((r) => ({ ...r, relativeDrop: r.relativeDrop.slice(0, 1) }));
+  t.blockShuffle = t.blockShuffle!.map((r) => ({ ...r, pretrainedSpeed: r.pretrainedSpeed.slice(0, 1) }));
   const byId = Object.fromEntries(evaluateFindings({ targets: [t] }).map((x) => [x.claimId, x]));
   assert.equal(byId['pt-final']!.verdict, 'INCONCLUSIVE');
   assert.deepEqual(byId['pt-final']!.flags, [
