@@ -488,7 +488,8 @@ async function queueAnalyses(
   const crit = { ...plan.criticality, examples: Math.min(examples, 256) };
   // θ⁰ of a P-T model is the pretrained checkpoint it started from; of an RI-T model, its random init (step 0).
   // One per fine-tuned model, so the depth trend has a spread over seeds.
-  for (const [i, seed] of seeds.entries()) {
+  // P-T once per seed (the claim's spread); RI-T, shown beside it in the table, once.
+  for (const [i, seed] of seeds.entries())
     await queue(
       `criticality/${target.key}/PT/s${seed}`,
       'MODULE_CRITICALITY',
@@ -496,14 +497,13 @@ async function queueAnalyses(
       ['initial', 'final'],
       crit,
     );
-    await queue(
-      `criticality/${target.key}/RIT/s${seed}`,
-      'MODULE_CRITICALITY',
-      [initial(`finetune/${target.key}/RIT/s${seed}`), rit[i]!],
-      ['initial', 'final'],
-      crit,
-    );
-  }
+  await queue(
+    `criticality/${target.key}/RIT/s${seeds[0]}`,
+    'MODULE_CRITICALITY',
+    [initial(`finetune/${target.key}/RIT/s${seeds[0]}`), rit[0]!],
+    ['initial', 'final'],
+    crit,
+  );
   return names;
 }
 
