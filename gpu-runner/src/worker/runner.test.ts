@@ -245,7 +245,7 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
       values (${f.teamId}, 'gone', 'IMAGE_FOLDER', '{8,8,3}', ${f.sql.array(['a', 'b'])}, 10, 10, '/nonexistent/basin')
       returning id`;
     const noData = await queueRun(f, { datasetId: missing!.id, flags: false });
-    const nan = await queueRun(f, { hyperparameters: { ...TINY, learningRate: 1e9 } });
+    const nan = await queueRun(f, { hyperparameters: { ...TINY, learningRate: 10 } });
     await f.sql`insert into checkpoints (team_id, model_id, blob_hash, blob_size) values (${f.teamId}, ${f.modelId}, ${'0'.repeat(64)}, 1)`;
     const [noBlob] = await f.sql<
       { id: string }[]
