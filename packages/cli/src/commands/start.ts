@@ -26,7 +26,7 @@ when it is unset, on an embedded database in BASIN_HOME (default ./.basin). Ctrl
 options:
   --runners N   runner processes to start (default: BASIN_RUNNERS, else 2 where there are 2+ CPUs)
   --no-study    do not start the default study
-  --scale S     size of the default study: tiny, small (default, under 10 min on 2 cores), medium, large
+  --scale S     size of the default study: tiny, small (default, ~11 min on 2 cores), medium, large
   --source D    its pretraining dataset; --target D (repeatable) its targets (see 'basin study --help')
 `;
 

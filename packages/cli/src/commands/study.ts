@@ -14,7 +14,7 @@ Re-running it resumes the same study.
 datasets: mnist, fashion-mnist, synthetic:<photo|clipart|sketch|quickdraw|painting>,
           domainnet:/path/to/domain, chexpert:/path, image-folder:/path
 options:
-  --scale S     tiny (CI), small (default, under 10 min on 2 cores), medium, large
+  --scale S     tiny (CI), small (default, ~11 min on 2 cores), medium, large
   --source D    pretraining dataset (default fashion-mnist)
   --target D    fine-tuning target, repeatable (default: mnist and synthetic:quickdraw)
   --api URL     GraphQL endpoint (default: BASIN_API_URL or http://localhost:API_PORT/graphql)
