@@ -2,14 +2,9 @@
  * When an analysis result cannot be trusted: the thresholds, declared once, and the pure helpers that turn measured
  * numbers into {@link SanityFlag}s (codes: `SANITY_CODES` in @basin/db). Nothing here touches a model or a database.
  */
+import { MIN_SEEDS, nearChanceBelow } from '@basin/analysis';
 import type { SanityFlag } from '@basin/db';
 import type { Task } from '../data/types';
-
-/**
- * NEAR_CHANCE: a model scoring below `chance + NEAR_CHANCE_MARGIN · (1 − chance)` is flagged (chance = 1/classes
- * for MULTICLASS). With 10 classes that is 0.19.
- */
-export const NEAR_CHANCE_MARGIN = 0.1;
 
 /**
  * NEAR_CHANCE for MULTILABEL: the runner's score there is mean per-label ROC AUC (see train/evaluate.ts), whose
@@ -24,8 +19,8 @@ export const MULTILABEL_CHANCE = 0.5;
 export const ENDPOINT_MIN_TOLERANCE = 0.05;
 export const ENDPOINT_SIGMAS = 3;
 
-/** SINGLE_SEED: a sweep cell measured with fewer seeds than this has no spread to report. */
-export const MIN_SEEDS = 2;
+/** The bounds, declared once in @basin/analysis (the findings judge with the same ones). */
+export { MIN_SEEDS, NEAR_CHANCE_MARGIN } from '@basin/analysis';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -37,7 +32,7 @@ export function chanceLevel(task: Task, classes: number): number {
 /** The score below which a model counts as near chance. */
 export function nearChanceThreshold(task: Task, classes: number): number {
   const chance = chanceLevel(task, classes);
-  return chance + NEAR_CHANCE_MARGIN * (1 - chance);
+  return nearChanceBelow(chance);
 }
 
 /** A NEAR_CHANCE flag when `accuracy` is below {@link nearChanceThreshold}; null otherwise (or when not finite). */

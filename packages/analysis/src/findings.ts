@@ -10,6 +10,7 @@ import {
   greaterThan,
   increasing,
   type Judgement,
+  nearChanceBelow,
   notWorseThan,
   type Spread,
   spreadOf,
@@ -191,7 +192,7 @@ export function evaluateFindings(m: StudyMeasurements, options: FindingsOptions 
       const f: string[] = [];
       if (r.converged === false)
         f.push(`${who} stopped at its ${r.epochs}-epoch cap before its training loss plateaued`);
-      if (r.accuracy < r.chance + 0.1 * (1 - r.chance)) f.push(`${who} is near chance (${pct(r.accuracy)})`);
+      if (r.accuracy < nearChanceBelow(r.chance)) f.push(`${who} is near chance (${pct(r.accuracy)})`);
       return f;
     });
     const speedPt = spreadOf(pt.map((r) => r.speed ?? Number.NaN));

@@ -20,6 +20,15 @@ export const SPREAD_K = 2;
 /** Fewest values per side that have a spread. */
 export const MIN_SEEDS = 2;
 
+/**
+ * A model scoring below `chance + NEAR_CHANCE_MARGIN · (1 − chance)` is near chance (10 classes: below 0.19); its
+ * claims are inconclusive. The runner's sanity flags and the findings use this one bound.
+ */
+export const NEAR_CHANCE_MARGIN = 0.1;
+
+/** The score below which a model counts as near chance, given the chance level. */
+export const nearChanceBelow = (chance: number) => chance + NEAR_CHANCE_MARGIN * (1 - chance);
+
 /** The rule, in words, for tables and notes. */
 export const CRITERION = `holds when the difference clears its threshold by more than ${SPREAD_K} standard errors of the mean (over seeds), does not hold when it misses by more, inconclusive in between or with fewer than ${MIN_SEEDS} seeds`;
 
