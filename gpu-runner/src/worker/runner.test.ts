@@ -220,7 +220,8 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     const runId = await queueRun(f, { hyperparameters: { ...TINY, epochs: 50, checkpointEvery: 0 } });
     const batches = () =>
       f.events.flatMap((e) =>
-        e.type === 'run.progress' && e.runId === runId && e.metrics.lr !== undefined ? [e] : [],
+        // batch events only: the epoch-end event also carries `lr`, and one stamped after the cancel is not a batch
+        e.type === 'run.progress' && e.runId === runId && e.metrics['train/batch_loss'] !== undefined ? [e] : [],
       );
     await waitFor('a few batches', async () => batches().some((e) => e.step >= 3));
     const [team] = await f.sql<{ team_id: string }[]>`select team_id from runs where id = ${runId}`;
