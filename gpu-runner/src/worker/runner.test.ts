@@ -221,7 +221,9 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     const batches = () =>
       f.events.flatMap((e) =>
         // batch events only: the epoch-end event also carries `lr`, and one stamped after the cancel is not a batch
-        e.type === 'run.progress' && e.runId === runId && e.metrics['train/batch_loss'] !== undefined ? [e] : [],
+        e.type === 'run.progress' && e.runId === runId && e.metrics['train/batch_loss'] !== undefined
+          ? [e]
+          : [],
       );
     await waitFor('a few batches', async () => batches().some((e) => e.step >= 3));
     const [team] = await f.sql<{ team_id: string }[]>`select team_id from runs where id = ${runId}`;
