@@ -1,6 +1,15 @@
 /** What an analysis works on: its input checkpoints (loaded), their runs, and a fixed set of examples in memory. */
 import type { Checkpoint } from '@basin/analysis';
-import { chooseEvalDataset, type DatasetRef, type ModelRef, type PairType, type SanityFlag } from '@basin/db';
+import {
+  analysisInputsByAnalysisIds,
+  chooseEvalDataset,
+  type DatasetRef,
+  datasetById,
+  type ModelRef,
+  type PairType,
+  runsByIds,
+  type SanityFlag,
+} from '@basin/db';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyCheckpoint, type LoadedCheckpoint, loadCheckpoint } from '../checkpoint/checkpoint';
 import { memorySplit } from '../data/memory';
@@ -35,31 +44,15 @@ export interface InputRun {
 }
 
 /** Loads an analysis's input checkpoints (in position order) and their producing runs. */
-export async function loadInputs(env: JobEnv, a: ClaimedAnalysis): Promise<AnalysisInput[]> {
-  const rows = await env.sql<{ checkpoint_id: string | null; role: string }[]>`
-    select checkpoint_id, role from analysis_inputs where analysis_id = ${a.id} order by position`;
-  const ids = rows.flatMap((r) => (r.checkpoint_id ? [r.checkpoint_id] : []));
+export async function loadInputs(
+  env: JobEnv,
+  a: Pick<ClaimedAnalysis, 'id' | 'teamId'>,
+): Promise<AnalysisInput[]> {
+  const rows = await analysisInputsByAnalysisIds(env.sql, [a.id]);
+  const ids = rows.flatMap((r) => (r.checkpointId ? [r.checkpointId] : []));
   const records = await loadCheckpointRecords(env.sql, a.teamId, ids, 'input checkpoint');
   const runIds = records.flatMap((c) => (c.runId ? [c.runId] : []));
-  const runs = runIds.length
-    ? await env.sql<
-        {
-          id: string;
-          kind: string;
-          init: string;
-          dataset_id: string;
-          name: string;
-          seed: number;
-          block_size: number | null;
-          test_acc: number | null;
-          final_checkpoint_id: string | null;
-        }[]
-      >`
-        select id, kind, init, dataset_id, name, seed, block_size,
-          case when jsonb_typeof(summary->'testAcc') = 'number' then (summary->>'testAcc')::float8 end as test_acc,
-          summary->>'finalCheckpointId' as final_checkpoint_id
-        from runs where id = any(${env.sql.array(runIds)}::bigint[])`
-    : [];
+  const runs = await runsByIds(env.sql, a.teamId, runIds);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const out: AnalysisInput[] = [];
   for (const [i, c] of records.entries()) {
@@ -84,10 +77,11 @@ export async function loadInputs(env: JobEnv, a: ClaimedAnalysis): Promise<Analy
             id: run.id,
             kind: run.kind,
             init: run.init,
-            datasetId: run.dataset_id,
-            blockSize: run.block_size,
-            testAcc: run.test_acc === null ? null : Number(run.test_acc),
-            finalCheckpointId: run.final_checkpoint_id,
+            datasetId: run.datasetId,
+            blockSize: run.blockSize,
+            testAcc: typeof run.summary.testAcc === 'number' ? run.summary.testAcc : null,
+            finalCheckpointId:
+              typeof run.summary.finalCheckpointId === 'string' ? run.summary.finalCheckpointId : null,
           }
         : null,
     });
@@ -139,9 +133,8 @@ export async function evalDatasetId(
     : chooseEvalDataset('', inputs, params.datasetId);
   if ('datasetId' in choice) return choice.datasetId;
   if ('conflict' in choice) {
-    const rows = await env.sql<{ id: string; name: string }[]>`
-      select id, name from datasets where id = any(${env.sql.array(choice.conflict)}::bigint[])`;
-    const name = new Map(rows.map((r) => [r.id, r.name]));
+    const rows = await Promise.all(choice.conflict.map((id) => datasetById(env.sql, id)));
+    const name = new Map(rows.flatMap((r) => (r ? [[r.id, r.name] as const] : [])));
     const list = choice.conflict.map((id) => `${id} '${name.get(id) ?? '?'}'`).join(', ');
     throw new JobInputError(
       `the fine-tuned inputs were trained on different datasets (${list}); set params.datasetId to the one to evaluate on`,

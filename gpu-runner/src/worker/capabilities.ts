@@ -1,4 +1,4 @@
-import { datasetIdOfFlag, GPU_FLAG, type Sql } from '@basin/db';
+import { datasetIdOfFlag, GPU_FLAG, queuedJobFlags, type Sql } from '@basin/db';
 import type { Logger } from '@basin/service';
 import { datasetUnavailableReason } from '../data/registry';
 import { datasetSpec, loadDatasetRecord } from './datasets';
@@ -41,11 +41,8 @@ export function forbiddenFlagsFn(
     return forbidden;
   };
   const forbiddenFlags = async () => {
-    const rows = await sql<{ flag: string }[]>`
-      select distinct f.flag from graphile_worker.jobs j, jsonb_object_keys(j.flags) as f(flag)
-      where j.flags is not null and j.locked_at is null`;
     const out: string[] = [];
-    for (const { flag } of rows) if (await judge(flag)) out.push(flag);
+    for (const flag of await queuedJobFlags(sql)) if (await judge(flag)) out.push(flag);
     return out;
   };
   return {

@@ -1,42 +1,16 @@
-import type { Sql } from '@basin/db';
+import { type DatasetRow, datasetById, type Sql } from '@basin/db';
 import { type DatasetSpec, datasetUnavailableReason, openDataset } from '../data/registry';
 import type { Dataset } from '../data/types';
 import { DatasetUnavailableError, JobInputError } from './context';
 
-/** The `datasets` row fields a runner needs. */
-export interface DatasetRecord {
-  id: string;
-  name: string;
-  kind: string;
-  domain: string | null;
-  root: string | null;
-  imageShape: number[];
-  spec: Record<string, unknown>;
-}
+/** A dataset row, as a runner loads it. */
+export type DatasetRecord = DatasetRow;
 
-/** Loads a dataset row; a missing one is a {@link JobInputError}. */
+/** Loads a dataset row (any team's: runners serve every team); a missing one is a {@link JobInputError}. */
 export async function loadDatasetRecord(sql: Sql, id: string): Promise<DatasetRecord> {
-  const [d] = await sql<
-    {
-      id: string;
-      name: string;
-      kind: string;
-      domain: string | null;
-      root: string | null;
-      image_shape: number[];
-      spec: Record<string, unknown>;
-    }[]
-  >`select id, name, kind, domain, root, image_shape, spec from datasets where id = ${id}`;
+  const d = await datasetById(sql, id);
   if (!d) throw new JobInputError(`dataset ${id} does not exist`);
-  return {
-    id: d.id,
-    name: d.name,
-    kind: d.kind,
-    domain: d.domain,
-    root: d.root,
-    imageShape: d.image_shape,
-    spec: d.spec ?? {},
-  };
+  return { ...d, spec: d.spec ?? {} };
 }
 
 /** The engine's spec for a dataset row (its stored `spec` plus kind, domain, root and image shape). */

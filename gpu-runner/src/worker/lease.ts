@@ -1,3 +1,4 @@
+import { heartbeatAnalysis, heartbeatRun } from '@basin/db';
 import type { JobEnv } from './context';
 
 /** Why a job's lease asked it to stop. */
@@ -39,26 +40,11 @@ export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string):
 
   const beat = async (write: boolean) => {
     if (released || stopReason) return;
-    const sql = env.sql;
-    if (table === 'runs') {
-      const [r] = write
-        ? await sql<{ cancel: boolean }[]>`
-            update runs set heartbeat_at = now() where id = ${id} and worker_id = ${env.workerId}
-              and status = 'RUNNING' returning cancel_requested_at is not null as cancel`
-        : await sql<{ cancel: boolean }[]>`
-            select cancel_requested_at is not null as cancel from runs
-            where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`;
-      if (!r) stop('lost');
-      else if (r.cancel) stop('cancel');
-    } else {
-      const p = progress;
-      const rows = write
-        ? await sql`
-            update analyses set heartbeat_at = now(), progress = coalesce(${p}::float8, progress)
-            where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`
-        : await sql`select 1 from analyses where id = ${id} and worker_id = ${env.workerId} and status = 'RUNNING'`;
-      if (rows.count === 0) stop('lost');
-    }
+    const verdict =
+      table === 'runs'
+        ? await heartbeatRun(env.sql, env.workerId, id, write)
+        : await heartbeatAnalysis(env.sql, env.workerId, id, write, progress);
+    if (verdict !== 'held') stop(verdict);
   };
   const timer = setInterval(() => {
     beat(true).catch((err) => env.log.warn(`heartbeat of ${table} ${id} failed: ${(err as Error).message}`));

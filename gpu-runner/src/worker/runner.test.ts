@@ -8,6 +8,7 @@ import {
   SANITY_CODES,
   type SanityFlag,
   type Sql,
+  transaction,
 } from '@basin/db';
 import { shutdownBackend } from '../backend/backend';
 import { createRunner, type RunningRunner } from './runner';
@@ -386,8 +387,7 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
 
   it('fails a run whose runner died with no attempts left, and resumes one that has attempts', async () => {
     // two runs claimed by a runner that died 10 s ago; only `alive`'s job has attempts left
-    const [dead, alive] = (await f.sql.begin(async (tx) => {
-      const t = tx as unknown as Sql;
+    const [dead, alive] = (await transaction(f.sql, async (t) => {
       const ids: string[] = [];
       for (const attempts of [3, 1]) {
         const [r] = await t<{ id: string }[]>`

@@ -9,6 +9,7 @@ import {
   BlobStore,
   createEventBus,
   enqueueFlaggedJob,
+  failOrphans,
   type JobPayload,
   type JobTask,
   jobQueueOptions,
@@ -22,7 +23,6 @@ import { analysisJob } from './analysis-job';
 import { forbiddenFlagsFn } from './capabilities';
 import type { RunnerConfig } from './config';
 import { HandBackError, type JobEnv, type WorkerDeps } from './context';
-import { failOrphans } from './orphans';
 import { reapDeadRunners } from './reaper';
 import { sweepJob } from './sweep-job';
 import { trainJob } from './train-job';

@@ -86,9 +86,9 @@ test('uniqueFlags drops nulls and repeats of the same code and checkpoint', () =
 const child = (over: Partial<ChildRun>): ChildRun => ({
   id: '1',
   init: 'PRETRAINED',
-  init_checkpoint_id: '9',
-  dataset_id: '2',
-  block_size: null,
+  initCheckpointId: '9',
+  datasetId: '2',
+  blockSize: null,
   seed: 1,
   status: 'SUCCEEDED',
   error: null,
@@ -109,7 +109,7 @@ test('block shuffle: b = 1 and "*" are noted as the same shuffle on 1-channel im
 test('block-shuffle result: notes on the duplicate rows, one SINGLE_SEED flag for a one-seed sweep', () => {
   let id = 0;
   const runs = [null, 0, 1].flatMap((b) =>
-    (['PRETRAINED', 'RANDOM'] as const).map((init) => child({ id: String(++id), init, block_size: b })),
+    (['PRETRAINED', 'RANDOM'] as const).map((init) => child({ id: String(++id), init, blockSize: b })),
   );
   const r = blockShuffleResult({ blockSizes: [null, 0, 1], seeds: [1] }, runs, 1);
   assert.deepEqual(

@@ -1,7 +1,7 @@
 /**
  * The `block_shuffle_sweep` and `checkpoint_sweep` tasks. A sweep's child runs are created by the API (QUEUED,
  * `sweep_analysis_id` set); this handler advances the sweep: the first time it enqueues one fine-tune job per
- * child, and once every child has finished (the last one re-enqueues this task, see sweep-trigger.ts) it writes
+ * child, and once every child has finished (the last one re-enqueues this task, see @basin/db's advanceSweep) it writes
  * the summary. It is idempotent: running it again changes nothing that is already done.
  */
 import { aggregate } from '@basin/analysis';
@@ -10,26 +10,25 @@ import {
   type BlockShuffleRow,
   type CheckpointSweepPoint,
   type CheckpointSweepResult,
-  enqueueFlaggedJob,
-  jobFlags,
+  checkpointsByIds,
+  datasetById,
+  finishSweep,
+  lockSweep,
+  type RunRow,
   type SeedStats,
   type Sql,
+  startSweep,
+  transaction,
 } from '@basin/db';
 import { jsonSafe } from './analysis-job';
 import type { JobEnv } from './context';
 import { singleSeedFlag, uniqueFlags } from './sanity';
 
-export interface ChildRun {
-  id: string;
-  init: 'PRETRAINED' | 'RANDOM';
-  init_checkpoint_id: string | null;
-  dataset_id: string;
-  block_size: number | null;
-  seed: number;
-  status: string;
-  error: string | null;
-  summary: { testAcc?: number | null; speed?: number | null };
-}
+/** A sweep's child run, as its summary reads it. */
+export type ChildRun = Pick<
+  RunRow,
+  'id' | 'init' | 'initCheckpointId' | 'datasetId' | 'blockSize' | 'seed' | 'status' | 'error'
+> & { summary: { testAcc?: number | null; speed?: number | null } };
 
 /** Mean, sample std and 95% CI of per-seed values (the CI collapses to the mean for one value). */
 export function seedStats(values: number[]): SeedStats {
@@ -47,38 +46,18 @@ export function seedStats(values: number[]): SeedStats {
 
 /** Advances one sweep (fan out, or summarise when every child has finished). */
 export async function sweepJob(env: JobEnv, analysisId: string): Promise<void> {
-  await env.sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const [a] = await t<
-      { id: string; study_id: string | null; kind: string; status: string; params: Record<string, unknown> }[]
-    >`
-      select id, study_id, kind, status, params from analyses where id = ${analysisId} for update`;
-    if (!a || !['QUEUED', 'RUNNING'].includes(a.status)) return;
-    const children = await t<ChildRun[]>`
-      select id, init, init_checkpoint_id, dataset_id, block_size, seed, status, error, summary
-      from runs where sweep_analysis_id = ${a.id} order by id`;
+  await transaction(env.sql, async (t) => {
+    const locked = await lockSweep(t, analysisId);
+    if (!locked || !['QUEUED', 'RUNNING'].includes(locked.sweep.status)) return;
+    const { sweep: a, children } = locked;
     if (a.status === 'QUEUED') {
-      await t`update analyses set status = 'RUNNING', started_at = now(), progress = 0 where id = ${a.id}`;
-      await env.bus.publish(
-        { type: 'analysis.status', analysisId: a.id, studyId: a.study_id, status: 'RUNNING' },
-        t,
-      );
-      for (const c of children.filter((r) => r.status === 'QUEUED'))
-        await enqueueFlaggedJob(t, 'finetune', { runId: c.id }, jobFlags({ datasetIds: [c.dataset_id] }));
+      await startSweep(t, env.bus, a, children);
       env.log.info(`sweep ${a.id} (${a.kind}): ${children.length} fine-tunes queued`);
     }
     if (children.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING')) return;
     const failed = children.filter((r) => r.status !== 'SUCCEEDED');
-    const finish = async (status: 'SUCCEEDED' | 'FAILED', result: unknown, error: string | null) => {
-      await t`
-        update analyses set status = ${status}, result = ${result === null ? null : t.json(result as never)}::jsonb,
-          error = ${error}, progress = ${status === 'SUCCEEDED' ? 1 : t`progress`}, finished_at = now()
-        where id = ${a.id}`;
-      await env.bus.publish(
-        { type: 'analysis.status', analysisId: a.id, studyId: a.study_id, status, error },
-        t,
-      );
-    };
+    const finish = (status: 'SUCCEEDED' | 'FAILED', result: unknown, error: string | null) =>
+      finishSweep(t, env.bus, a, status, result, error);
     if (children.length === 0) return finish('FAILED', null, `sweep ${a.id} has no runs`);
     if (failed.length > 0) {
       const list = failed.slice(0, 5).map((r) => `run ${r.id} ${r.status}${r.error ? `: ${r.error}` : ''}`);
@@ -91,7 +70,7 @@ export async function sweepJob(env: JobEnv, analysisId: string): Promise<void> {
     const result =
       a.kind === 'BLOCK_SHUFFLE'
         ? blockShuffleResult(a.params, children, await channelsOf(t, a.params, children))
-        : await checkpointSweepResult(t, a.params, children);
+        : await checkpointSweepResult(t, a.teamId, a.params, children);
     await finish('SUCCEEDED', jsonSafe(result), null);
     env.log.info(`sweep ${a.id} (${a.kind}): SUCCEEDED`);
   });
@@ -107,12 +86,9 @@ async function channelsOf(
   params: Record<string, unknown>,
   runs: ChildRun[],
 ): Promise<number | null> {
-  const id = params.datasetId ?? runs[0]?.dataset_id;
+  const id = params.datasetId ?? runs[0]?.datasetId;
   if (id === undefined || id === null) return null;
-  const [d] = await sql<
-    { image_shape: number[] }[]
-  >`select image_shape from datasets where id = ${String(id)}`;
-  return d?.image_shape?.[2] ?? null;
+  return (await datasetById(sql, String(id)))?.imageShape?.[2] ?? null;
 }
 
 /**
@@ -140,9 +116,9 @@ export function blockShuffleResult(
 ): BlockShuffleResult {
   const sizes = Array.isArray(params.blockSizes)
     ? (params.blockSizes as (number | null)[])
-    : [...new Set(runs.map((r) => r.block_size))];
+    : [...new Set(runs.map((r) => r.blockSize))];
   const rows: BlockShuffleRow[] = sizes.map((b) => {
-    const at = runs.filter((r) => r.block_size === b);
+    const at = runs.filter((r) => r.blockSize === b);
     const pt = at.filter((r) => r.init === 'PRETRAINED').sort(bySeed);
     const rit = at.filter((r) => r.init === 'RANDOM').sort(bySeed);
     const drops = pt.flatMap((p) => {
@@ -164,7 +140,7 @@ export function blockShuffleResult(
   });
   return {
     kind: 'BLOCK_SHUFFLE',
-    datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
+    datasetId: String(params.datasetId ?? runs[0]?.datasetId ?? ''),
     pretrainCheckpointId: String(params.pretrainCheckpointId ?? ''),
     seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
     rows,
@@ -179,23 +155,21 @@ export function blockShuffleResult(
 
 async function checkpointSweepResult(
   sql: Sql,
+  teamId: string,
   params: Record<string, unknown>,
   runs: ChildRun[],
 ): Promise<CheckpointSweepResult> {
   const ids = Array.isArray(params.checkpointIds)
     ? (params.checkpointIds as string[])
-    : [...new Set(runs.flatMap((r) => (r.init_checkpoint_id ? [r.init_checkpoint_id] : [])))];
-  const ckpts = ids.length
-    ? await sql<{ id: string; epoch: number; step: string }[]>`
-        select id, epoch, step from checkpoints where id = any(${sql.array(ids)}::bigint[])`
-    : [];
+    : [...new Set(runs.flatMap((r) => (r.initCheckpointId ? [r.initCheckpointId] : [])))];
+  const ckpts = await checkpointsByIds(sql, teamId, ids);
   const points: CheckpointSweepPoint[] = ckpts
     .map((c) => {
-      const at = runs.filter((r) => r.init_checkpoint_id === c.id).sort(bySeed);
+      const at = runs.filter((r) => r.initCheckpointId === c.id).sort(bySeed);
       return {
         checkpointId: c.id,
         epoch: c.epoch,
-        step: Number(c.step),
+        step: c.step,
         accuracy: seedStats(at.map(acc)),
         speed: seedStats(at.map(speed)),
         runIds: at.map((r) => r.id),
@@ -207,7 +181,7 @@ async function checkpointSweepResult(
   return {
     kind: 'CHECKPOINT_SWEEP',
     pretrainRunId: String(params.pretrainRunId ?? ''),
-    datasetId: String(params.datasetId ?? runs[0]?.dataset_id ?? ''),
+    datasetId: String(params.datasetId ?? runs[0]?.datasetId ?? ''),
     seeds: Array.isArray(params.seeds) ? (params.seeds as number[]) : [...new Set(runs.map((r) => r.seed))],
     points,
     randomInit: random.length

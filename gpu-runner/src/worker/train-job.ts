@@ -7,17 +7,20 @@ import { join } from 'node:path';
 import {
   type CheckedHyperparameters,
   checkHyperparameters,
-  createCheckpoint,
   HyperparameterError,
+  latestCheckpointOfRun,
+  modelsByIds,
   rawMetric,
+  runsByIds,
   type Sql,
+  saveRunCheckpoint,
   truncateMetricsAfter,
 } from '@basin/db';
 import { loadCheckpoint } from '../checkpoint/checkpoint';
 import { momentumPath } from '../checkpoint/resume';
 import { finetune, pretrain, resumeRun } from '../train/runs';
 import type { CheckpointEvent, TrainOptions, TrainResult } from '../train/trainer';
-import { checkpointFile, copyBlob, latestCheckpointOfRun, loadCheckpointRecords } from './checkpoints';
+import { checkpointFile, copyBlob, loadCheckpointRecords } from './checkpoints';
 import {
   describeError,
   HandBackError,
@@ -110,7 +113,7 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     env.log.info(`run ${runId}: finished or held by another runner; nothing to do`);
     return;
   }
-  if (run.cancelRequested) {
+  if (run.cancelRequestedAt !== null) {
     await finishRun(env, run, 'CANCELLED');
     return;
   }
@@ -185,8 +188,7 @@ async function train(
   workDir: string,
 ): Promise<TrainResult> {
   const h = hyperparameters(run.hyperparameters);
-  const [model] = await env.sql<{ depth: number; width: number; spec: Record<string, unknown> }[]>`
-    select depth, width, spec from models where id = ${run.modelId}`;
+  const [model] = await modelsByIds(env.sql, run.teamId, [run.modelId]);
   if (!model) throw new JobInputError(`model ${run.modelId} of run ${run.id} does not exist`);
   const record = await loadDatasetRecord(env.sql, run.datasetId);
   const spec = datasetSpec(record, { seed: run.seed, blockSize: run.blockSize, trainSize: h.trainExamples });
@@ -199,40 +201,16 @@ async function train(
     const momentum = ev.momentumPath
       ? await env.blobs.put(new Uint8Array(await readFile(ev.momentumPath)))
       : null;
-    await env.sql.begin(async (tx) => {
-      const t = tx as unknown as Sql;
-      const held =
-        await t`select 1 from runs where id = ${run.id} and worker_id = ${env.workerId} for update`;
-      if (held.count === 0) throw new LostLeaseError(`run ${run.id} is held by another runner`);
-      const finite = Object.fromEntries(Object.entries(ev.metrics).filter(([, v]) => Number.isFinite(v)));
-      const row = await createCheckpoint(t, run.teamId, {
-        modelId: run.modelId,
-        runId: run.id,
-        step: ev.step,
-        epoch: ev.epoch,
-        blobHash: blob.hash,
-        blobSize: blob.size,
-        metrics: finite,
-      });
-      const resume = {
-        checkpointId: row.id,
-        step: ev.step,
-        epoch: ev.epoch,
-        momentumHash: momentum?.hash ?? null,
-      };
-      await t`update runs set summary = summary || ${t.json({ resume } as never)}::jsonb where id = ${run.id}`;
-      await env.bus.publish(
-        {
-          type: 'checkpoint.saved',
-          runId: run.id,
-          studyId: run.studyId,
-          checkpointId: row.id,
-          step: ev.step,
-          epoch: ev.epoch,
-        },
-        t,
-      );
+    const finite = Object.fromEntries(Object.entries(ev.metrics).filter(([, v]) => Number.isFinite(v)));
+    const saved = await saveRunCheckpoint(env.sql, env.bus, env.workerId, run, {
+      step: ev.step,
+      epoch: ev.epoch,
+      blobHash: blob.hash,
+      blobSize: blob.size,
+      metrics: finite,
+      momentumHash: momentum?.hash ?? null,
     });
+    if (!saved) throw new LostLeaseError(`run ${run.id} is held by another runner`);
     await rm(ev.path, { force: true });
     if (ev.momentumPath) await rm(ev.momentumPath, { force: true });
   };
@@ -349,10 +327,8 @@ async function train(
     init = { checkpoint: loaded };
     // A new task gets a new head, as in the paper, even when the class count happens to match (Fashion-MNIST's
     // "ankle boot" unit means nothing for the digit 9); fine-tuning further on the same dataset keeps it.
-    const [source] = c!.runId
-      ? await env.sql<{ dataset_id: string }[]>`select dataset_id from runs where id = ${c!.runId}`
-      : [];
-    reinitHead = source?.dataset_id !== run.datasetId;
+    const [source] = c!.runId ? await runsByIds(env.sql, run.teamId, [c!.runId]) : [];
+    reinitHead = source?.datasetId !== run.datasetId;
   } else {
     init = { random: { depth: m.depth, width: m.width, norm } };
   }

@@ -14,6 +14,7 @@ import {
   jobFlags,
   type Sql,
   type TestDatabase,
+  transaction,
 } from '@basin/db';
 import { createLogger } from '@basin/service';
 import { backendInfo, initBackend } from '../backend/backend';
@@ -99,8 +100,7 @@ export async function queueRun(
 ): Promise<string> {
   const kind = run.kind ?? 'PRETRAIN';
   const datasetId = run.datasetId ?? f.datasetId;
-  return f.sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+  return transaction(f.sql, async (t) => {
     const [r] = await t<{ id: string }[]>`
       insert into runs (team_id, kind, init, init_checkpoint_id, dataset_id, model_id, seed, block_size, hyperparameters)
       values (${f.teamId}, ${kind}, ${run.init ?? 'RANDOM'}, ${run.initCheckpointId ?? null}, ${datasetId}, ${f.modelId},
@@ -113,7 +113,7 @@ export async function queueRun(
       run.flags === false ? [] : jobFlags({ datasetIds: [datasetId] }),
     );
     return r!.id;
-  }) as Promise<string>;
+  });
 }
 
 /** Inserts an analysis of checkpoints and enqueues its job. */
@@ -123,15 +123,14 @@ export async function queueAnalysis(
   checkpointIds: string[],
   params: Record<string, unknown> = {},
 ): Promise<string> {
-  return f.sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+  return transaction(f.sql, async (t) => {
     const [a] = await t<{ id: string }[]>`
       insert into analyses (team_id, kind, params) values (${f.teamId}, ${kind}, ${t.json(params as never)}) returning id`;
     for (const [i, c] of checkpointIds.entries())
       await t`insert into analysis_inputs (analysis_id, position, role, checkpoint_id) values (${a!.id}, ${i}, ${String.fromCharCode(97 + i)}, ${c})`;
     await enqueueFlaggedJob(t, 'analysis', { analysisId: a!.id }, jobFlags({ datasetIds: [f.datasetId] }));
     return a!.id;
-  }) as Promise<string>;
+  });
 }
 
 /** Stores a randomly initialised ResNet-8 w4 as an imported checkpoint (no run); returns its id. */

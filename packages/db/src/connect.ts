@@ -65,3 +65,8 @@ export async function connect(rawUrl: string, options: ConnectOptions = {}): Pro
   }
   return sql;
 }
+
+/** One round trip to the database (health checks): resolves when it answers, rejects with its error otherwise. */
+export async function ping(sql: Sql): Promise<void> {
+  await sql`select 1`;
+}

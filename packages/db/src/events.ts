@@ -1,6 +1,8 @@
 import type { Sql } from './connect';
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+import type { RunStatus } from './domain';
+
+export type { RunStatus };
 
 interface EventBase {
   /** The study the run or analysis belongs to, if any: `studyEvents` subscribers filter on it. */

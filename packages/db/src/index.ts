@@ -7,8 +7,28 @@ export {
   resolveBasinHome,
   resolveDatabaseTarget,
 } from './config';
-export { type ConnectOptions, connect, isEmbeddedUrl, type Sql } from './connect';
+export { type ConnectOptions, connect, isEmbeddedUrl, ping, type Sql } from './connect';
 export { type Database, type OpenOptions, openDatabase } from './database';
+export {
+  ANALYSIS_KINDS,
+  type AnalysisKind,
+  DATASET_KINDS,
+  DATASET_TASKS,
+  type DatasetKind,
+  type DatasetTask,
+  enumObject,
+  isTerminal,
+  PAIR_TYPES,
+  type PairType,
+  RUN_INITS,
+  RUN_KINDS,
+  RUN_STATUSES,
+  type RunInit,
+  type RunKind,
+  type RunStatus,
+  SWEEP_KINDS,
+  TERMINAL_STATUSES,
+} from './domain';
 export { type EmbeddedDatabase, type EmbeddedOptions, startEmbedded } from './embedded';
 export { ConfigError, MigrationError } from './errors';
 export { chooseEvalDataset, type EvalDatasetChoice, type EvalInput } from './eval-dataset';
@@ -20,7 +40,6 @@ export {
   type EventFilter,
   type EventType,
   matches as eventMatches,
-  type RunStatus,
 } from './events';
 export {
   type CheckedHyperparameters,
@@ -72,17 +91,34 @@ export {
   checkpointsByParentIds,
   checkpointsByRunIds,
   createCheckpoint,
+  latestCheckpointOfRun,
   type NewCheckpoint,
 } from './repos/checkpoints';
 export {
-  type DatasetKind,
   type DatasetRow,
+  datasetById,
   datasetsByIds,
   listDatasets,
   type NewDataset,
   registerDataset,
 } from './repos/datasets';
 export { enqueueJob, type JobPayload, type JobTask, jobKeyFor, removeQueuedJob } from './repos/jobs';
+export {
+  type Claimant,
+  claimAnalysis,
+  claimRun,
+  failOrphans,
+  finishAnalysis,
+  finishRun,
+  type HeartbeatVerdict,
+  heartbeatAnalysis,
+  heartbeatRun,
+  queuedJobFlags,
+  type ResumePoint,
+  saveRunCheckpoint,
+  staleWorkerIds,
+  unlockJobsOfWorkers,
+} from './repos/lifecycle';
 export { createModel, listModels, type ModelRow, modelsByIds, type NewModel } from './repos/models';
 export {
   countRuns,
@@ -92,8 +128,6 @@ export {
   metricKeysByRunIds,
   type NewRun,
   type RunFilter,
-  type RunInit,
-  type RunKind,
   type RunPage,
   type RunRow,
   requestRunCancel,
@@ -102,6 +136,13 @@ export {
   runsBySweepAnalysisIds,
 } from './repos/runs';
 export { createStudy, listStudies, type StudyRow, studiesByIds } from './repos/studies';
+export {
+  advanceSweep,
+  finishSweep,
+  lockSweep,
+  startSweep,
+  sweepSummaryKey,
+} from './repos/sweeps';
 export { ensureTeam, type TeamRow, teamByName, teamsByIds } from './repos/teams';
 export {
   type ApiTokenRow,
@@ -114,5 +155,6 @@ export {
   type TokenScope,
 } from './repos/tokens';
 export type * from './results';
-export { ANALYSIS_KINDS, SANITY_CODES, withResultDefaults } from './results';
+export { SANITY_CODES, withResultDefaults } from './results';
 export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';
+export { transaction } from './tx';

@@ -1,4 +1,5 @@
 import type { Sql } from './connect';
+import { transaction } from './tx';
 
 /** One logged value. `step` is a non-negative integer; `value` may be NaN or ±Infinity (a diverged loss is data). */
 export interface MetricPoint {
@@ -132,9 +133,7 @@ export async function ingestMetrics(
     return changed;
   };
   try {
-    return unique.length > CHUNK
-      ? ((await sql.begin((tx) => write(tx as unknown as Sql))) as number)
-      : await write(sql);
+    return unique.length > CHUNK ? await transaction(sql, write) : await write(sql);
   } catch (err) {
     if ((err as { code?: string }).code === '23503') {
       throw new MetricInputError(`run ${run} does not exist; create the run before logging metrics to it`);
@@ -261,7 +260,7 @@ export async function rawMetric(
  */
 export async function truncateMetricsAfter(sql: Sql, runId: string | number, step: number): Promise<number> {
   const run = String(runId);
-  return (await sql.begin(async (tx) => {
+  return transaction(sql, async (tx) => {
     const res = await tx`delete from metric_points where run_id = ${run}::bigint and step > ${step}`;
     await tx`
       update run_metric_keys r set max_step = coalesce(
@@ -271,5 +270,5 @@ export async function truncateMetricsAfter(sql: Sql, runId: string | number, ste
       delete from run_metric_keys r where r.run_id = ${run}::bigint and not exists (
         select 1 from metric_points p where p.run_id = r.run_id and p.key_id = r.key_id)`;
     return res.count;
-  })) as number;
+  });
 }

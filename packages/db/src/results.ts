@@ -9,26 +9,9 @@
  * `dataset` as `null` and a missing `note` as `null` (the API does; see {@link withResultDefaults}).
  */
 
-/** Which analysis produced a result; the `kind` column of `analyses`. */
-export type AnalysisKind =
-  | 'CKA'
-  | 'MISTAKES'
-  | 'PARAM_DISTANCE'
-  | 'BARRIER'
-  | 'MODULE_CRITICALITY'
-  | 'BLOCK_SHUFFLE'
-  | 'CHECKPOINT_SWEEP';
+import type { AnalysisKind, PairType } from './domain';
 
-/** Every analysis kind, in the order the schema lists them. */
-export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
-  'CKA',
-  'MISTAKES',
-  'PARAM_DISTANCE',
-  'BARRIER',
-  'MODULE_CRITICALITY',
-  'BLOCK_SHUFFLE',
-  'CHECKPOINT_SWEEP',
-];
+export type { AnalysisKind, PairType };
 
 /** One side of a compared pair: a checkpoint, with a human label such as "P-T seed 1". */
 export interface ModelRef {
@@ -37,9 +20,6 @@ export interface ModelRef {
   runId: string | null;
   label: string;
 }
-
-/** What kind of pair was compared (the paper's P-T/P-T, RI-T/RI-T and P-T/RI-T groups); OTHER otherwise. */
-export type PairType = 'PT_PT' | 'RIT_RIT' | 'PT_RIT' | 'OTHER';
 
 /** Summary of one quantity measured over several seeds. */
 export interface SeedStats {

@@ -9,10 +9,10 @@ import {
   jobFlags,
   type RunRow,
   type StudyRow,
+  transaction,
 } from '@basin/db';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Checkpoint } from '../checkpoint/checkpoint.type';
-import { inTransaction } from '../common/tx';
 import type { Context } from '../context';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
@@ -127,7 +127,7 @@ export class AnalysisResolver {
         );
       datasetId = choice.datasetId;
     }
-    return inTransaction(ctx.sql, async (tx) => {
+    return transaction(ctx.sql, async (tx) => {
       const row = await createAnalysis(tx, ctx.identity.teamId, {
         kind: input.kind,
         studyId: study?.id ?? null,

@@ -5,9 +5,9 @@ import {
   createRuns,
   enqueueFlaggedJob,
   type NewRun,
+  transaction,
 } from '@basin/db';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { inTransaction } from '../common/tx';
 import type { Context } from '../context';
 import { badInput, notFound } from '../errors';
 import { parseId } from '../ids';
@@ -57,7 +57,7 @@ export class SweepResolver {
       seeds,
       hyperparameters,
     };
-    return inTransaction(ctx.sql, async (tx) => {
+    return transaction(ctx.sql, async (tx) => {
       const analysis = await createAnalysis(tx, ctx.identity.teamId, {
         kind: 'BLOCK_SHUFFLE',
         studyId: study?.id ?? null,
@@ -149,7 +149,7 @@ export class SweepResolver {
       blockSize,
       hyperparameters,
     };
-    return inTransaction(ctx.sql, async (tx) => {
+    return transaction(ctx.sql, async (tx) => {
       const analysis = await createAnalysis(tx, ctx.identity.teamId, {
         kind: 'CHECKPOINT_SWEEP',
         studyId: study?.id ?? null,

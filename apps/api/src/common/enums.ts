@@ -1,60 +1,52 @@
+import {
+  ANALYSIS_KINDS,
+  DATASET_KINDS,
+  DATASET_TASKS,
+  type AnalysisKind as DbAnalysisKind,
+  type DatasetKind as DbDatasetKind,
+  type DatasetTask as DbDatasetTask,
+  type PairType as DbPairType,
+  type RunInit as DbRunInit,
+  type RunKind as DbRunKind,
+  type RunStatus as DbRunStatus,
+  enumObject,
+  PAIR_TYPES,
+  RUN_INITS,
+  RUN_KINDS,
+  RUN_STATUSES,
+} from '@basin/db';
 import { registerEnumType } from 'type-graphql';
 
+// The domain's names are declared once in @basin/db; the GraphQL enums are registered from those lists, so a value
+// added there appears here and in schema.graphql (checked by `npm run schema:check`).
+
 /** Pretraining or fine-tuning. */
-export enum RunKind {
-  PRETRAIN = 'PRETRAIN',
-  FINETUNE = 'FINETUNE',
-}
+export const RunKind = enumObject(RUN_KINDS);
+export type RunKind = DbRunKind;
 
 /** How a fine-tuned model starts: from a pretrained checkpoint (P-T) or random weights (RI-T). */
-export enum RunInit {
-  PRETRAINED = 'PRETRAINED',
-  RANDOM = 'RANDOM',
-}
+export const RunInit = enumObject(RUN_INITS);
+export type RunInit = DbRunInit;
 
 /** Lifecycle of a run or an analysis. */
-export enum RunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
+export const RunStatus = enumObject(RUN_STATUSES);
+export type RunStatus = DbRunStatus;
 
 /** Dataset families Basin can open. */
-export enum DatasetKind {
-  MNIST = 'MNIST',
-  FASHION_MNIST = 'FASHION_MNIST',
-  SYNTHETIC_DOMAIN = 'SYNTHETIC_DOMAIN',
-  DOMAINNET = 'DOMAINNET',
-  CHEXPERT = 'CHEXPERT',
-  IMAGE_FOLDER = 'IMAGE_FOLDER',
-}
+export const DatasetKind = enumObject(DATASET_KINDS);
+export type DatasetKind = DbDatasetKind;
 
 /** One label per image, or several. */
-export enum DatasetTask {
-  MULTICLASS = 'MULTICLASS',
-  MULTILABEL = 'MULTILABEL',
-}
+export const DatasetTask = enumObject(DATASET_TASKS);
+export type DatasetTask = DbDatasetTask;
 
 /** Which analysis; fixes the member of the result union. */
-export enum AnalysisKind {
-  CKA = 'CKA',
-  MISTAKES = 'MISTAKES',
-  PARAM_DISTANCE = 'PARAM_DISTANCE',
-  BARRIER = 'BARRIER',
-  MODULE_CRITICALITY = 'MODULE_CRITICALITY',
-  BLOCK_SHUFFLE = 'BLOCK_SHUFFLE',
-  CHECKPOINT_SWEEP = 'CHECKPOINT_SWEEP',
-}
+export const AnalysisKind = enumObject(ANALYSIS_KINDS);
+export type AnalysisKind = DbAnalysisKind;
 
 /** Which of the paper's groups a compared pair belongs to. */
-export enum PairType {
-  PT_PT = 'PT_PT',
-  RIT_RIT = 'RIT_RIT',
-  PT_RIT = 'PT_RIT',
-  OTHER = 'OTHER',
-}
+export const PairType = enumObject(PAIR_TYPES);
+export type PairType = DbPairType;
 
 /** Order of a run listing (by creation). */
 export enum RunOrder {

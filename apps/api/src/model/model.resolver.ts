@@ -1,7 +1,13 @@
-import { type CheckpointRow, createCheckpoint, createModel, listModels, type ModelRow } from '@basin/db';
+import {
+  type CheckpointRow,
+  createCheckpoint,
+  createModel,
+  listModels,
+  type ModelRow,
+  transaction,
+} from '@basin/db';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Checkpoint } from '../checkpoint/checkpoint.type';
-import { inTransaction } from '../common/tx';
 import { intIn, name } from '../common/validate';
 import type { Context } from '../context';
 import { badInput, notFound } from '../errors';
@@ -53,7 +59,7 @@ export class ModelResolver {
       }
     }
     const teamId = ctx.identity.teamId;
-    return inTransaction(ctx.sql, async (tx) => {
+    return transaction(ctx.sql, async (tx) => {
       const model = await createModel(tx, teamId, {
         name: name('input.name', input.name),
         family: name('input.family', input.family),

@@ -12,12 +12,12 @@ import {
   removeQueuedJob,
   requestRunCancel,
   type StudyRow,
+  transaction,
 } from '@basin/db';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Analysis } from '../analysis/analysis.type';
 import { Checkpoint } from '../checkpoint/checkpoint.type';
 import { RunOrder } from '../common/enums';
-import { inTransaction } from '../common/tx';
 import { intIn } from '../common/validate';
 import type { Context } from '../context';
 import { Dataset } from '../dataset/dataset.type';
@@ -231,7 +231,7 @@ export class RunResolver {
         },
       );
     }
-    return inTransaction(ctx.sql, async (tx) => {
+    return transaction(ctx.sql, async (tx) => {
       const run = (await requestRunCancel(tx, ctx.identity.teamId, before.id))!;
       if (run.status === 'CANCELLED') await removeQueuedJob(tx, { runId: run.id });
       await ctx.bus.publish(
@@ -254,7 +254,7 @@ async function queueRun(
   run: Parameters<typeof createRuns>[2][number],
   task: 'pretrain' | 'finetune',
 ): Promise<RunRow> {
-  return inTransaction(ctx.sql, async (tx) => {
+  return transaction(ctx.sql, async (tx) => {
     const [row] = await createRuns(tx, ctx.identity.teamId, [run]);
     await enqueueFlaggedJob(tx, task, { runId: row!.id }, jobFlags({ datasetIds: [row!.datasetId] }));
     await ctx.bus.publish(

@@ -1,5 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ping } from '@basin/db';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { type AuthConfig, identify } from '../auth';
@@ -17,7 +18,7 @@ export function httpApp(
   web.use(cors());
   web.get('/healthz', async (_req, res) => {
     try {
-      await deps.sql`select 1`;
+      await ping(deps.sql);
       res.json({ status: 'ok', database: 'ok' });
     } catch (err) {
       logError('health check: database unreachable', err);

@@ -38,7 +38,8 @@ export interface NewAnalysis {
   inputs?: readonly { role?: string; checkpointId?: string | null; runId?: string | null }[];
 }
 
-interface Raw {
+/** An `analyses` row as PostgreSQL returns it. */
+export interface AnalysisRaw {
   id: string;
   team_id: string;
   study_id: string | null;
@@ -57,7 +58,8 @@ interface Raw {
 const COLUMNS =
   'id, team_id, study_id, kind, name, params, status, result, error, progress, created_at, started_at, finished_at';
 
-const map = (r: Raw): AnalysisRow => ({
+/** An `analyses` row in the shape every package uses. */
+export const mapAnalysis = (r: AnalysisRaw): AnalysisRow => ({
   id: r.id,
   teamId: r.team_id,
   studyId: r.study_id,
@@ -80,10 +82,10 @@ export async function analysesByIds(
   ids: readonly string[],
 ): Promise<AnalysisRow[]> {
   if (ids.length === 0) return [];
-  const rows = await sql<Raw[]>`
+  const rows = await sql<AnalysisRaw[]>`
     select ${sql.unsafe(COLUMNS)} from analyses
     where team_id = ${teamId} and id = any(${idArray(sql, ids)}::bigint[])`;
-  return rows.map(map);
+  return rows.map(mapAnalysis);
 }
 
 /** Analyses of any of these studies, newest first. */
@@ -93,10 +95,10 @@ export async function analysesByStudyIds(
   studyIds: readonly string[],
 ): Promise<AnalysisRow[]> {
   if (studyIds.length === 0) return [];
-  const rows = await sql<Raw[]>`
+  const rows = await sql<AnalysisRaw[]>`
     select ${sql.unsafe(COLUMNS)} from analyses
     where team_id = ${teamId} and study_id = any(${idArray(sql, studyIds)}::bigint[]) order by id desc`;
-  return rows.map(map);
+  return rows.map(mapAnalysis);
 }
 
 /** Analyses that took any of these checkpoints as input, with the checkpoint each row matched. */
@@ -106,13 +108,13 @@ export async function analysesByInputCheckpointIds(
   checkpointIds: readonly string[],
 ): Promise<(AnalysisRow & { inputCheckpointId: string })[]> {
   if (checkpointIds.length === 0) return [];
-  const rows = await sql<(Raw & { input_checkpoint_id: string })[]>`
+  const rows = await sql<(AnalysisRaw & { input_checkpoint_id: string })[]>`
     select distinct on (i.checkpoint_id, a.id) ${sql.unsafe(COLUMNS.replace(/(\w+)/g, 'a.$1'))},
       i.checkpoint_id as input_checkpoint_id
     from analysis_inputs i join analyses a on a.id = i.analysis_id
     where a.team_id = ${teamId} and i.checkpoint_id = any(${idArray(sql, checkpointIds)}::bigint[])
     order by i.checkpoint_id, a.id`;
-  return rows.map((r) => ({ ...map(r), inputCheckpointId: r.input_checkpoint_id }));
+  return rows.map((r) => ({ ...mapAnalysis(r), inputCheckpointId: r.input_checkpoint_id }));
 }
 
 /** Inputs of any of these analyses, in position order. */
@@ -143,11 +145,11 @@ export async function analysisInputsByAnalysisIds(
 
 /** Inserts an analysis (status QUEUED) and its input edges; call inside a transaction. */
 export async function createAnalysis(sql: Sql, teamId: string, a: NewAnalysis): Promise<AnalysisRow> {
-  const [r] = await sql<Raw[]>`
+  const [r] = await sql<AnalysisRaw[]>`
     insert into analyses (team_id, study_id, kind, name, params)
     values (${teamId}, ${a.studyId ?? null}, ${a.kind}, ${a.name ?? ''}, ${sql.json((a.params ?? {}) as never)})
     returning ${sql.unsafe(COLUMNS)}`;
-  const row = map(r!);
+  const row = mapAnalysis(r!);
   const inputs = a.inputs ?? [];
   if (inputs.length > 0) {
     await sql`insert into analysis_inputs ${sql(

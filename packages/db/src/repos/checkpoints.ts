@@ -109,6 +109,12 @@ export async function checkpointsByModelIds(
   return rows.map(map);
 }
 
+/** The newest checkpoint (highest step) a run saved, or null. */
+export async function latestCheckpointOfRun(sql: Sql, runId: string): Promise<CheckpointRow | null> {
+  const [r] = await sql<Raw[]>`select * from checkpoints where run_id = ${runId} order by step desc limit 1`;
+  return r ? map(r) : null;
+}
+
 /**
  * Records a checkpoint. Idempotent per (run, step): saving the same step of a run again updates that row.
  * For a run's checkpoint the parent defaults to the run's init checkpoint.

@@ -1,14 +1,8 @@
 import type { Sql } from '../connect';
+import type { DatasetKind, DatasetTask } from '../domain';
 import { idArray } from './ids';
 
-/** Dataset kinds Basin can open (the `kind` column's CHECK). */
-export type DatasetKind =
-  | 'MNIST'
-  | 'FASHION_MNIST'
-  | 'SYNTHETIC_DOMAIN'
-  | 'DOMAINNET'
-  | 'CHEXPERT'
-  | 'IMAGE_FOLDER';
+export type { DatasetKind };
 
 /** A registered dataset. */
 export interface DatasetRow {
@@ -17,7 +11,7 @@ export interface DatasetRow {
   name: string;
   kind: DatasetKind;
   domain: string | null;
-  task: 'MULTICLASS' | 'MULTILABEL';
+  task: DatasetTask;
   /** [height, width, channels] */
   imageShape: number[];
   classes: string[];
@@ -33,7 +27,7 @@ export interface NewDataset {
   name: string;
   kind: DatasetKind;
   domain?: string | null;
-  task?: 'MULTICLASS' | 'MULTILABEL';
+  task?: DatasetTask;
   imageShape: number[];
   classes: string[];
   trainSize: number;
@@ -48,7 +42,7 @@ interface Raw {
   name: string;
   kind: DatasetKind;
   domain: string | null;
-  task: 'MULTICLASS' | 'MULTILABEL';
+  task: DatasetTask;
   image_shape: number[];
   classes: string[];
   train_size: number;
@@ -87,6 +81,15 @@ export async function datasetsByIds(sql: Sql, teamId: string, ids: readonly stri
   const rows = await sql<Raw[]>`
     select * from datasets where team_id = ${teamId} and id = any(${idArray(sql, ids)}::bigint[])`;
   return rows.map(map);
+}
+
+/**
+ * A dataset by id, whatever its team: for runners, which serve every team's jobs (and judge a job's
+ * `dataset:<id>` flag before knowing its team). Null when missing.
+ */
+export async function datasetById(sql: Sql, id: string): Promise<DatasetRow | null> {
+  const [r] = await sql<Raw[]>`select * from datasets where id = ${id}`;
+  return r ? map(r) : null;
 }
 
 /** Registers a dataset; PostgreSQL error 23505 when the team already has one with that name. */

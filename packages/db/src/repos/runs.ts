@@ -1,11 +1,9 @@
 import type { Sql } from '../connect';
+import type { RunInit, RunKind } from '../domain';
 import type { RunStatus } from '../events';
 import { idArray } from './ids';
 
-/** Pretraining or fine-tuning. */
-export type RunKind = 'PRETRAIN' | 'FINETUNE';
-/** P-T (from a checkpoint) or RI-T (random init). */
-export type RunInit = 'PRETRAINED' | 'RANDOM';
+export type { RunInit, RunKind };
 
 /** A training run (pretraining or fine-tuning). */
 export interface RunRow {
@@ -75,7 +73,8 @@ export interface NewRun {
   sweepAnalysisId?: string | null;
 }
 
-interface Raw {
+/** A `runs` row as PostgreSQL returns it (`select *`). */
+export interface RunRaw {
   id: string;
   team_id: string;
   study_id: string | null;
@@ -102,7 +101,8 @@ interface Raw {
   finished_at: Date | null;
 }
 
-const map = (r: Raw): RunRow => ({
+/** A `runs` row in the shape every package uses. */
+export const mapRun = (r: RunRaw): RunRow => ({
   id: r.id,
   teamId: r.team_id,
   studyId: r.study_id,
@@ -158,11 +158,11 @@ export async function listRuns(
 ): Promise<RunRow[]> {
   const newest = (page.order ?? 'NEWEST_FIRST') === 'NEWEST_FIRST';
   const after = page.afterId ?? null;
-  const rows = await sql<Raw[]>`
+  const rows = await sql<RunRaw[]>`
     select * from runs where ${where(sql, teamId, filter)}
       ${after === null ? sql`` : newest ? sql`and id < ${after}` : sql`and id > ${after}`}
     order by id ${newest ? sql`desc` : sql`asc`} limit ${page.first + 1}`;
-  return rows.map(map);
+  return rows.map(mapRun);
 }
 
 /** Number of a team's runs matching `filter`. */
@@ -189,9 +189,9 @@ export async function countRunsByStudyIds(
 /** A team's runs by id (any order; other teams' and missing ids are absent). */
 export async function runsByIds(sql: Sql, teamId: string, ids: readonly string[]): Promise<RunRow[]> {
   if (ids.length === 0) return [];
-  const rows = await sql<Raw[]>`
+  const rows = await sql<RunRaw[]>`
     select * from runs where team_id = ${teamId} and id = any(${idArray(sql, ids)}::bigint[])`;
-  return rows.map(map);
+  return rows.map(mapRun);
 }
 
 /** Runs started from any of these checkpoints (lineage downwards), oldest first. */
@@ -201,10 +201,10 @@ export async function runsByInitCheckpointIds(
   checkpointIds: readonly string[],
 ): Promise<RunRow[]> {
   if (checkpointIds.length === 0) return [];
-  const rows = await sql<Raw[]>`
+  const rows = await sql<RunRaw[]>`
     select * from runs where team_id = ${teamId}
       and init_checkpoint_id = any(${idArray(sql, checkpointIds)}::bigint[]) order by id`;
-  return rows.map(map);
+  return rows.map(mapRun);
 }
 
 /** Runs fanned out by any of these sweep analyses, oldest first. */
@@ -214,10 +214,10 @@ export async function runsBySweepAnalysisIds(
   analysisIds: readonly string[],
 ): Promise<RunRow[]> {
   if (analysisIds.length === 0) return [];
-  const rows = await sql<Raw[]>`
+  const rows = await sql<RunRaw[]>`
     select * from runs where team_id = ${teamId}
       and sweep_analysis_id = any(${idArray(sql, analysisIds)}::bigint[]) order by id`;
-  return rows.map(map);
+  return rows.map(mapRun);
 }
 
 /** Inserts runs with status QUEUED (one statement), in input order. */
@@ -237,9 +237,9 @@ export async function createRuns(sql: Sql, teamId: string, runs: readonly NewRun
     hyperparameters: sql.json((r.hyperparameters ?? {}) as never),
     sweep_analysis_id: r.sweepAnalysisId ?? null,
   }));
-  const rows = await sql<Raw[]>`
+  const rows = await sql<RunRaw[]>`
     insert into runs ${sql(values as never)} returning *`;
-  return rows.map(map).sort((a, b) => Number(a.id) - Number(b.id));
+  return rows.map(mapRun).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /**
@@ -248,14 +248,14 @@ export async function createRuns(sql: Sql, teamId: string, runs: readonly NewRun
  * A run that already finished is returned unchanged.
  */
 export async function requestRunCancel(sql: Sql, teamId: string, runId: string): Promise<RunRow | null> {
-  const [r] = await sql<Raw[]>`
+  const [r] = await sql<RunRaw[]>`
     update runs set
       cancel_requested_at = coalesce(cancel_requested_at, now()),
       status = case when status = 'QUEUED' then 'CANCELLED' else status end,
       finished_at = case when status = 'QUEUED' then now() else finished_at end
     where team_id = ${teamId} and id = ${runId} and status in ('QUEUED', 'RUNNING')
     returning *`;
-  if (r) return map(r);
+  if (r) return mapRun(r);
   const [existing] = await runsByIds(sql, teamId, [runId]);
   return existing ?? null;
 }

@@ -1,0 +1,96 @@
+/**
+ * The life of a sweep analysis (BLOCK_SHUFFLE, CHECKPOINT_SWEEP): its child runs are created QUEUED by the API;
+ * the sweep task starts it (one fine-tune job per child), every finishing child advances it, and once no child is
+ * open the sweep task runs again and writes the summary. All in the caller's transaction, with the sweep's row
+ * locked, so two children finishing at once cannot both miss being last.
+ */
+import type { Sql } from '../connect';
+import { SWEEP_KINDS } from '../domain';
+import type { EventBus, RunStatus } from '../events';
+import { enqueueFlaggedJob, jobFlags } from '../jobs-flags';
+import { type AnalysisRaw, type AnalysisRow, mapAnalysis } from './analyses';
+import type { JobTask } from './jobs';
+import { mapRun, type RunRaw, type RunRow } from './runs';
+
+/** Job key of a sweep's summary step (one pending at a time). */
+export const sweepSummaryKey = (analysisId: string): string => `sweep-summary:${analysisId}`;
+
+const sweepTask = (kind: string): JobTask =>
+  kind === 'BLOCK_SHUFFLE' ? 'block_shuffle_sweep' : 'checkpoint_sweep';
+
+/**
+ * Called in the transaction that finishes a sweep's child run (the sweep's row locked): publishes the sweep's
+ * progress and, when no child is left unfinished, enqueues the sweep's task again to write the summary.
+ */
+export async function advanceSweep(tx: Sql, bus: EventBus, analysisId: string): Promise<void> {
+  const [a] = await tx<{ kind: string; study_id: string | null; total: string; open: string }[]>`
+    select a.kind, a.study_id,
+      (select count(*) from runs r where r.sweep_analysis_id = a.id) as total,
+      (select count(*) from runs r where r.sweep_analysis_id = a.id and r.status in ('QUEUED', 'RUNNING')) as open
+    from analyses a where a.id = ${analysisId}`;
+  if (!a || !(SWEEP_KINDS as readonly string[]).includes(a.kind)) return;
+  const total = Number(a.total);
+  const open = Number(a.open);
+  const progress = total === 0 ? 1 : (total - open) / total;
+  await tx`update analyses set progress = ${progress} where id = ${analysisId} and status = 'RUNNING'`;
+  await bus.publish(
+    {
+      type: 'analysis.progress',
+      analysisId,
+      studyId: a.study_id,
+      progress,
+      message: `${total - open} of ${total} runs finished`,
+    },
+    tx,
+  );
+  if (open > 0) return;
+  await enqueueFlaggedJob(tx, sweepTask(a.kind), { analysisId }, [], { jobKey: sweepSummaryKey(analysisId) });
+}
+
+/** A sweep locked for the rest of `tx`, with its child runs (oldest first); null when it does not exist. */
+export async function lockSweep(
+  tx: Sql,
+  analysisId: string,
+): Promise<{ sweep: AnalysisRow; children: RunRow[] } | null> {
+  const [a] = await tx<AnalysisRaw[]>`select * from analyses where id = ${analysisId} for update`;
+  if (!a) return null;
+  const children = await tx<RunRaw[]>`select * from runs where sweep_analysis_id = ${a.id} order by id`;
+  return { sweep: mapAnalysis(a), children: children.map(mapRun) };
+}
+
+/** Marks a QUEUED sweep RUNNING and enqueues a fine-tune job (flagged with its dataset) for each QUEUED child. */
+export async function startSweep(
+  tx: Sql,
+  bus: EventBus,
+  sweep: Pick<AnalysisRow, 'id' | 'studyId'>,
+  children: readonly Pick<RunRow, 'id' | 'status' | 'datasetId'>[],
+): Promise<number> {
+  await tx`update analyses set status = 'RUNNING', started_at = now(), progress = 0 where id = ${sweep.id}`;
+  await bus.publish(
+    { type: 'analysis.status', analysisId: sweep.id, studyId: sweep.studyId, status: 'RUNNING' },
+    tx,
+  );
+  const queued = children.filter((r) => r.status === 'QUEUED');
+  for (const c of queued)
+    await enqueueFlaggedJob(tx, 'finetune', { runId: c.id }, jobFlags({ datasetIds: [c.datasetId] }));
+  return queued.length;
+}
+
+/** Ends a sweep with its summary (SUCCEEDED) or an error (FAILED), with its event. */
+export async function finishSweep(
+  tx: Sql,
+  bus: EventBus,
+  sweep: Pick<AnalysisRow, 'id' | 'studyId'>,
+  status: Extract<RunStatus, 'SUCCEEDED' | 'FAILED'>,
+  result: unknown,
+  error: string | null,
+): Promise<void> {
+  await tx`
+    update analyses set status = ${status}, result = ${result === null ? null : tx.json(result as never)}::jsonb,
+      error = ${error}, progress = ${status === 'SUCCEEDED' ? 1 : tx`progress`}, finished_at = now()
+    where id = ${sweep.id}`;
+  await bus.publish(
+    { type: 'analysis.status', analysisId: sweep.id, studyId: sweep.studyId, status, error },
+    tx,
+  );
+}
