@@ -45,7 +45,7 @@ function data(n: number, d: number, seed: number): [Float32Array, Float32Array] 
   return [x, y];
 }
 
-/** The NumPy reference, shared with the kernels benchmark (`@basin/analysis/bench/numpy-cka`). */
+/** The NumPy reference (bench/numpy-cka.ts). */
 const PY = NUMPY_CKA_SCRIPT;
 
 function numpyAvailable(): string | undefined {

@@ -1,14 +1,11 @@
 /**
  * `npm run bench -w @basin/kernels [-- --json] [-- --rounds 2] [-- --quick]`: the native kernels against NumPy
- * (OpenBLAS) on this machine, in one run:
+ * (OpenBLAS) on this machine: GEMM GFLOP/s, fp32 and fp64, square sizes, native vs NumPy on the same sizes; the
+ * default model's 3×3 convolutions (forward and both gradients), direct vs im2col + GEMM.
  *
- * 1. GEMM GFLOP/s, fp32 and fp64, square sizes, native vs NumPy on the same sizes; the default model's 3×3
- *    convolutions (forward and both gradients), direct vs im2col + GEMM;
- * 2. training images/s of the default model (ResNet-8 w16, batch 64; 32×32×3 and 28×28×1) and of ResNet-20 w16
- *    (32×32×3) on the wasm backend with the native kernels and without (`BASIN_KERNELS=off`), each in a fresh
- *    process;
- * 3. linear CKA (float64 accumulation) on 10,000 × 2,048 (feature form) and 2,000 × 16,384 (Gram form) with
- *    @basin/analysis (native DGEMM) vs a NumPy script of the same formula.
+ * What the kernels buy downstream is measured where those packages declare them: training images/s with and
+ * without them in @basin/gpu-runner (bench/kernels-train.bench.ts), linear CKA against NumPy in @basin/analysis
+ * (bench/cka.bench.ts).
  *
  * Every measurement runs `--rounds` times (default 2): the best is reported with the spread (min–max), since the
  * machine is shared. NumPy runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset in its own environment (they
@@ -16,14 +13,8 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-// @basin/analysis depends on @basin/kernels: resolved through the workspace link, not declared (no cycle for turbo).
-import { gemmBackend, linearCka, writeNpy } from '@basin/analysis';
-import { NUMPY_CKA_SCRIPT, numpyEnv } from '@basin/analysis/bench/numpy-cka';
 import {
   conv2d,
   conv2dBackpropFilter,
@@ -43,11 +34,11 @@ const { values: args } = parseArgs({
   },
 });
 const rounds = Math.max(1, Number(args.rounds));
-const here = dirname(fileURLToPath(import.meta.url));
 const say = (s: string) => {
   if (!args.json) process.stderr.write(`${s}\n`);
 };
-const npEnv = numpyEnv();
+// NumPy runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: they pin a current OpenBLAS to slower kernels.
+const { OPENBLAS_CORETYPE: _coretype, OPENBLAS_L2_SIZE: _l2, ...npEnv } = process.env;
 
 interface Spread {
   best: number;
@@ -220,162 +211,16 @@ if (kinfo.impl === 'native') {
       });
 }
 
-// ---- 2. training ---------------------------------------------------------------------------------------------
-// ResNet-8 w16 (16/32/64 channels) is the default study's model at --scale medium and large; 32×32×3 is the
-// target case (≥ 500 img/s, ≥ 5× wasm), 28×28×1 the MNIST shape the study trains on; ResNet-20 the deeper one.
-const TRAIN_CASES = [
-  { name: 'resnet-8 w16 32×32×3', side: 32, channels: 3, depth: 8 },
-  { name: 'resnet-8 w16 28×28×1', side: 28, channels: 1, depth: 8 },
-  { name: 'resnet-20 w16 32×32×3', side: 32, channels: 3, depth: 20 },
-];
-type TrainCase = (typeof TRAIN_CASES)[number];
-interface TrainOut {
-  imagesPerSec: number;
-  cpuSecondsPerStep: number;
-  customKernels: string[];
-}
-function trainOnce(c: TrainCase, kernels: boolean, wasmThreads?: number): TrainOut {
-  const secs = args.quick ? '2' : args.seconds;
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(here, 'train-child.ts'),
-      ...[c.side, c.channels, secs, c.depth, 16, 64].map(String),
-    ],
-    {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        BASIN_KERNELS: kernels ? 'on' : 'off',
-        BASIN_LOG_LEVEL: 'warn',
-        ...(wasmThreads ? { BASIN_BENCH_WASM_THREADS: String(wasmThreads) } : {}),
-      },
-    },
-  );
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`training child failed: ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(line) as TrainOut;
-}
-const trainRows: {
-  name: string;
-  native: Spread;
-  wasm: Spread;
-  speedup: number;
-  nativeCpuPerStep: number;
-  wasmCpuPerStep: number;
-  /** native kernels with the wasm backend on one thread (no XNNPACK worker competing for the cores) */
-  nativeWasm1: Spread;
-  nativeKernels: boolean;
-}[] = [];
-for (const c of TRAIN_CASES) {
-  const nat: number[] = [];
-  const wasm: number[] = [];
-  const natCpu: number[] = [];
-  const nat1: number[] = [];
-  const wasmCpu: number[] = [];
-  let used = false;
-  for (let r = 0; r < rounds; r++) {
-    say(`training ${c.name} round ${r + 1}/${rounds} …`);
-    const a = trainOnce(c, true);
-    used = a.customKernels.some((k) => k.startsWith('native:'));
-    nat.push(a.imagesPerSec);
-    natCpu.push(a.cpuSecondsPerStep);
-    nat1.push(trainOnce(c, true, 1).imagesPerSec);
-    const b = trainOnce(c, false);
-    wasm.push(b.imagesPerSec);
-    wasmCpu.push(b.cpuSecondsPerStep);
-  }
-  const n = spread(nat, true);
-  const w = spread(wasm, true);
-  trainRows.push({
-    name: c.name,
-    native: n,
-    wasm: w,
-    speedup: n.best / w.best,
-    nativeCpuPerStep: Math.min(...natCpu),
-    wasmCpuPerStep: Math.min(...wasmCpu),
-    nativeWasm1: spread(nat1, true),
-    nativeKernels: used,
-  });
-}
-
-// ---- 3. CKA --------------------------------------------------------------------------------------------------
-const CKA_PY = readFileSync(NUMPY_CKA_SCRIPT, 'utf8'); // shared with @basin/analysis's CKA benchmark
-const scale = args.quick ? 0.25 : 1;
-const CKA_CASES = [
-  { form: 'feature' as const, n: Math.round(10_000 * scale), d: Math.round(2_048 * scale) },
-  { form: 'gram' as const, n: Math.round(2_000 * scale), d: Math.round(16_384 * scale) },
-];
-function ckaData(n: number, d: number, seed: number): [Float32Array, Float32Array] {
-  let s = seed >>> 0;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296 - 0.5;
-  };
-  const x = new Float32Array(n * d);
-  const y = new Float32Array(n * d);
-  for (let i = 0; i < n * d; i++) {
-    const v = u() + (i % d) * 1e-3;
-    x[i] = Math.max(0, v);
-    y[i] = 0.5 * v + u();
-  }
-  return [x, y];
-}
-const ckaRows: { case: string; basinMs: Spread; numpyMs: Spread | null; cka: number; diff: number | null }[] =
-  [];
-const dir = mkdtempSync(join(tmpdir(), 'basin-kernels-bench-'));
-try {
-  for (const c of CKA_CASES) {
-    const [x, y] = ckaData(c.n, c.d, 7);
-    const fx = join(dir, 'x.npy');
-    const fy = join(dir, 'y.npy');
-    writeFileSync(fx, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: x }));
-    writeFileSync(fy, writeNpy({ dtype: 'float32', shape: [c.n, c.d], data: y }));
-    const ours: number[] = [];
-    const theirs: number[] = [];
-    let cka = 0;
-    let npCka: number | null = null;
-    for (let r = 0; r < rounds; r++) {
-      say(`CKA ${c.form} ${c.n} × ${c.d} round ${r + 1}/${rounds} …`);
-      const t0 = performance.now();
-      cka = linearCka({ data: x, shape: [c.n, c.d] }, { data: y, shape: [c.n, c.d] }, { method: c.form }).cka;
-      ours.push(performance.now() - t0);
-      try {
-        const o = python(CKA_PY, [fx, fy, c.form]) as { ms: number; cka: number };
-        theirs.push(o.ms);
-        npCka = o.cka;
-      } catch (err) {
-        say(`NumPy unavailable: ${(err as Error).message}`);
-      }
-    }
-    ckaRows.push({
-      case: `${c.form} ${c.n.toLocaleString('en')} × ${c.d.toLocaleString('en')}`,
-      basinMs: spread(ours, false),
-      numpyMs: theirs.length ? spread(theirs, false) : null,
-      cka,
-      diff: npCka === null ? null : Math.abs(npCka - cka),
-    });
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-
 // ---- report --------------------------------------------------------------------------------------------------
 const summary = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
   node: process.version,
   kernels: kinfo,
-  analysisGemm: gemmBackend(),
   numpy: numpyVersion,
   blas,
   rounds,
   gemm: gemmRows,
   convolutions: convRows,
-  training: trainRows,
-  cka: ckaRows,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 else {
@@ -398,22 +243,4 @@ else {
         `${`${r.layer}, ${r.pass}`.padEnd(45)} ${fmt(r.direct, 0).padEnd(23)} ${fmt(r.gemm, 0).padEnd(23)} ${(r.direct.best / r.gemm.best).toFixed(2)}`,
       );
   }
-  out(
-    '\ntraining (wasm backend, batch 64)   with native kernels img/s   without (wasm) img/s   speed-up   CPU s/step native / wasm',
-  );
-  for (const r of trainRows)
-    out(
-      `${r.name.padEnd(35)} ${fmt(r.native).padEnd(27)} ${fmt(r.wasm).padEnd(22)} ${`${r.speedup.toFixed(1)}×`.padEnd(10)} ${r.nativeCpuPerStep.toFixed(2)} / ${r.wasmCpuPerStep.toFixed(2)}${r.nativeKernels ? '' : ' (native kernels NOT in use)'}`,
-    );
-  for (const r of trainRows)
-    out(
-      `  ${r.name}, native kernels + wasm on 1 thread: ${fmt(r.nativeWasm1)} img/s (${(r.nativeWasm1.best / r.wasm.best).toFixed(1)}× the wasm figure)`,
-    );
-  out(
-    `\nlinear CKA (float64; analysis GEMM: ${gemmBackend()})   Basin ms               NumPy ms               Basin/NumPy  |Δcka|`,
-  );
-  for (const r of ckaRows)
-    out(
-      `${r.case.padEnd(47)} ${fmt(r.basinMs, 0).padEnd(22)} ${(r.numpyMs ? fmt(r.numpyMs, 0) : '-').padEnd(22)} ${r.numpyMs ? (r.basinMs.best / r.numpyMs.best).toFixed(2) : '-'}         ${r.diff === null ? '-' : r.diff.toExponential(1)}`,
-    );
 }

@@ -4,16 +4,7 @@
  *
  *   tsx bench/train-child.ts <side> <channels> <seconds> [depth] [width] [batch]
  */
-// @basin/gpu-runner depends on @basin/kernels, so it cannot be a declared dependency here (turbo rejects cycles);
-// the workspace link in the root node_modules resolves it.
-import {
-  initBackend,
-  ResNet,
-  resnetSpec,
-  shutdownBackend,
-  syntheticStep,
-  trainingFlops,
-} from '@basin/gpu-runner';
+import { initBackend, ResNet, resnetSpec, shutdownBackend, syntheticStep, trainingFlops } from '../src/index';
 
 const [side = 32, channels = 3, seconds = 6, depth = 20, width = 16, batch = 64] = process.argv
   .slice(2)

@@ -8,8 +8,9 @@
  * above an unprofiled step; read the shares, not the total.
  */
 // @basin/gpu-runner depends on @basin/kernels: resolved through the workspace link (see train-child.ts).
-import { initBackend, ResNet, resnetSpec, shutdownBackend, syntheticStep } from '@basin/gpu-runner';
+
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, ResNet, resnetSpec, shutdownBackend, syntheticStep } from '../src/index';
 
 const byShape = process.argv.includes('--by-shape');
 const [side = 32, channels = 3, depth = 8, width = 16, batch = 64] = process.argv
