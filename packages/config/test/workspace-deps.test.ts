@@ -25,8 +25,8 @@ function workspaces(): Workspace[] {
     } catch {
       return [];
     }
-    const deps = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) =>
-      Object.keys((pkg[k] as Record<string, string> | undefined) ?? {}),
+    const deps = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap(
+      (k) => Object.keys((pkg[k] as Record<string, string> | undefined) ?? {}),
     );
     return [{ dir: join(root, d), name: pkg.name as string, declared: new Set(deps) }];
   });
