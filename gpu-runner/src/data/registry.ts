@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DATASET_KINDS } from '@basin/db';
 import { blockShuffled } from './block-shuffle';
 import { chexpertDataset, type UncertainPolicy } from './chexpert';
 import { DOMAINNET_DOMAINS, domainNetDataset } from './domainnet';
@@ -8,15 +9,8 @@ import { npmMnistDataset, npmMnistDir } from './mnist';
 import { SYNTHETIC_DOMAINS, syntheticDataset } from './synthetic';
 import type { Dataset, DatasetKind } from './types';
 
-/** Every kind {@link openDataset} knows. */
-export const DATASET_KINDS: readonly DatasetKind[] = [
-  'MNIST',
-  'FASHION_MNIST',
-  'SYNTHETIC_DOMAIN',
-  'DOMAINNET',
-  'CHEXPERT',
-  'IMAGE_FOLDER',
-];
+/** Every kind {@link openDataset} knows: all of @basin/db's (the `datasets.kind` CHECK). */
+export { DATASET_KINDS };
 
 /**
  * What a run asks for. Fields a kind does not use are ignored; sizes default per kind (see each loader).

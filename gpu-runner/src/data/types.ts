@@ -2,14 +2,11 @@
  * The contract between datasets and the trainer. Images are NHWC float32, already normalised;
  * labels are class indices (multiclass) or 0/1 per label (multilabel).
  */
-export type DatasetKind =
-  | 'MNIST'
-  | 'FASHION_MNIST'
-  | 'SYNTHETIC_DOMAIN'
-  | 'DOMAINNET'
-  | 'CHEXPERT'
-  | 'IMAGE_FOLDER';
-export type Task = 'MULTICLASS' | 'MULTILABEL';
+import type { DatasetKind, DatasetTask } from '@basin/db';
+
+export type { DatasetKind };
+/** One label per image (MULTICLASS) or several (MULTILABEL): @basin/db's DatasetTask. */
+export type Task = DatasetTask;
 
 export interface DatasetInfo {
   kind: DatasetKind;
