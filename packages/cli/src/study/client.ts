@@ -1,3 +1,6 @@
+import { print } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from '../graphql';
+
 /** A GraphQL error as the API sent it: message plus `extensions.code`. */
 export class GraphQLRequestError extends Error {
   override name = 'GraphQLRequestError';
@@ -19,7 +22,13 @@ export class GraphQLClient {
     private readonly token?: string,
   ) {}
 
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /** Sends a typed document (see `graphql` in ../graphql.ts); the result is typed by the schema. */
+  async request<T, V>(
+    document: TadaDocumentNode<T, V>,
+    ...args: V extends Record<string, never> ? [] : [V]
+  ): Promise<T> {
+    const query = print(document);
+    const variables = args[0] ?? {};
     let res: Response;
     try {
       res = await fetch(this.url, {

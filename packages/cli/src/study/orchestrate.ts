@@ -1,72 +1,36 @@
+import type { ResultOf, VariablesOf } from '../graphql';
 import type { GraphQLClient } from './client';
+import {
+  CREATE_STUDY,
+  DATASETS,
+  FINDINGS_QUERY,
+  IMPORT_MODEL,
+  MODELS,
+  REGISTER_DATASET,
+  RUN_ANALYSIS,
+  START_BLOCK_SHUFFLE,
+  START_CHECKPOINT_SWEEP,
+  START_FINETUNE,
+  START_PRETRAIN,
+  STUDIES,
+  STUDY_STATE,
+} from './documents';
 import type { DatasetPlan, StudyPlan } from './plan';
 import { ProgressBoard } from './progress';
 
-type Status = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-interface RunRow {
-  id: string;
-  name: string;
-  status: Status;
-  error: string | null;
-  checkpoints: { id: string; epoch: number; step: number }[];
-}
-interface AnalysisRow {
-  id: string;
-  name: string;
-  kind: string;
-  status: Status;
-  progress: number;
-  error: string | null;
-}
+type Findings = NonNullable<ResultOf<typeof FINDINGS_QUERY>['study']>;
 /** A finding as the API returns it (Study.findings). */
-export interface FindingRow {
-  id: string;
-  claimId: string;
-  claim: string;
-  target: string;
-  measured: string;
-  verdict: 'HOLDS' | 'DOES_NOT_HOLD' | 'INCONCLUSIVE' | 'NOT_MEASURED';
-  holds: boolean | null;
-  criterion: string;
-  flags: string[];
-  evidence: StatRow[];
-}
-interface StatRow {
-  label: string;
-  mean: number | null;
-  std: number | null;
-  n: number;
-  values: number[];
-}
+export type FindingRow = Findings['findings'][number];
 /** One of the paper's tables as the API returns it (Study.findingsTables). */
-export interface TableRow {
-  id: string;
-  title: string;
-  target: string;
-  columns: string[];
-  rows: { label: string; cells: (StatRow | null)[] }[];
-  note: string;
-}
+export type TableRow = Findings['findingsTables'][number];
 
-const STAT = 'label mean std n values';
-/** The study's findings and tables, exactly as the API computes them. */
-export const FINDINGS_QUERY = `query Findings($id: ID!) { study(id: $id) {
-  findings { id claimId claim target measured verdict holds criterion flags evidence { ${STAT} } }
-  findingsTables { id title target columns note rows { label cells { ${STAT} } } }
-} }`;
+type StudyState = NonNullable<ResultOf<typeof STUDY_STATE>['study']>;
+type RunRow = StudyState['runs']['edges'][number]['node'];
+type AnalysisRow = StudyState['analyses'][number];
+type Status = RunRow['status'];
 
 const live = (s: Status) => s === 'QUEUED' || s === 'RUNNING' || s === 'SUCCEEDED';
 const ended = (s: Status) => s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED';
-
-const STUDY_STATE = `query StudyState($id: ID!, $after: String) {
-  study(id: $id) {
-    runs(first: 100, after: $after, order: OLDEST_FIRST) {
-      edges { node { id name status error checkpoints { id epoch step } } }
-      pageInfo { hasNextPage endCursor }
-    }
-    analyses { id name kind status progress error }
-  }
-}`;
 
 export interface OrchestrateOptions {
   client: GraphQLClient;
@@ -123,6 +87,11 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   const studyId = await ensureStudy(client, plan);
   const datasetIds = new Map<string, string>();
   for (const d of [plan.source, ...plan.targets]) datasetIds.set(d.key, await ensureDataset(client, d));
+  const datasetId = (key: string) => {
+    const id = datasetIds.get(key);
+    if (!id) throw new Error(`dataset ${key} is not in the study plan`);
+    return id;
+  };
   const modelId = await ensureModel(client, plan, plan.source);
 
   const state = async () => {
@@ -130,16 +99,12 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     let after: string | null = null;
     let analyses: AnalysisRow[] = [];
     for (;;) {
-      const data: {
-        study: {
-          runs: { edges: { node: RunRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-          analyses: AnalysisRow[];
-        };
-      } = await client.request(STUDY_STATE, { id: studyId, after });
-      runs.push(...data.study.runs.edges.map((e) => e.node));
-      analyses = data.study.analyses;
-      if (!data.study.runs.pageInfo.hasNextPage) break;
-      after = data.study.runs.pageInfo.endCursor;
+      const page: ResultOf<typeof STUDY_STATE> = await client.request(STUDY_STATE, { id: studyId, after });
+      if (!page.study) throw new Error(`study ${studyId} is gone`);
+      runs.push(...page.study.runs.edges.map((e) => e.node));
+      analyses = page.study.analyses;
+      if (!page.study.runs.pageInfo.hasNextPage) break;
+      after = page.study.runs.pageInfo.endCursor;
     }
     // newest object of each name wins (a failed one may have been queued again)
     const runByName = new Map<string, RunRow>();
@@ -176,10 +141,10 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   let s = await state();
   let pretrain = s.runByName.get(ptName);
   if (!pretrain || !live(pretrain.status)) {
-    await client.request(`mutation($i: StartPretrainInput!) { startPretrain(input: $i) { id } }`, {
+    await client.request(START_PRETRAIN, {
       i: {
         studyId,
-        datasetId: datasetIds.get(plan.source.key),
+        datasetId: datasetId(plan.source.key),
         modelId,
         name: ptName,
         seed: 0,
@@ -216,10 +181,10 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
         ftNames.push(name);
         const r = s.runByName.get(name);
         if (r && live(r.status)) continue;
-        await client.request(`mutation($i: StartFineTuneInput!) { startFineTune(input: $i) { id } }`, {
+        await client.request(START_FINETUNE, {
           i: {
             studyId,
-            datasetId: datasetIds.get(t.key),
+            datasetId: datasetId(t.key),
             init,
             initCheckpointId: init === 'PRETRAINED' ? finalCkpt.id : null,
             modelId,
@@ -234,40 +199,34 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   const near = plan.targets[0]!;
   const bsName = `block-shuffle/${near.key}`;
   if (!live(s.analysisByName.get(bsName)?.status ?? 'FAILED')) {
-    await client.request(
-      `mutation($i: StartBlockShuffleSweepInput!) { startBlockShuffleSweep(input: $i) { id } }`,
-      {
-        i: {
-          studyId,
-          name: bsName,
-          datasetId: datasetIds.get(near.key),
-          pretrainCheckpointId: finalCkpt.id,
-          blockSizes: plan.blockSizes,
-          includeUnshuffled: true,
-          seeds: plan.blockSeeds,
-          hyperparameters: ftHp(near.testSize),
-        },
+    await client.request(START_BLOCK_SHUFFLE, {
+      i: {
+        studyId,
+        name: bsName,
+        datasetId: datasetId(near.key),
+        pretrainCheckpointId: finalCkpt.id,
+        blockSizes: plan.blockSizes,
+        includeUnshuffled: true,
+        seeds: plan.blockSeeds,
+        hyperparameters: ftHp(near.testSize),
       },
-    );
+    });
   }
   const csName = `checkpoint-sweep/${near.key}`;
   if (!live(s.analysisByName.get(csName)?.status ?? 'FAILED')) {
-    await client.request(
-      `mutation($i: StartCheckpointSweepInput!) { startCheckpointSweep(input: $i) { id } }`,
-      {
-        i: {
-          studyId,
-          name: csName,
-          datasetId: datasetIds.get(near.key),
-          pretrainRunId: pretrain.id,
-          // epoch 0 is the random init, not a checkpoint of the pretrained model: RI-T is measured on its own
-          checkpointIds: pretrain.checkpoints.filter((c) => c.epoch > 0).map((c) => c.id),
-          includeRandomInit: false,
-          seeds: plan.sweepSeeds,
-          hyperparameters: ftHp(near.testSize),
-        },
+    await client.request(START_CHECKPOINT_SWEEP, {
+      i: {
+        studyId,
+        name: csName,
+        datasetId: datasetId(near.key),
+        pretrainRunId: pretrain.id,
+        // epoch 0 is the random init, not a checkpoint of the pretrained model: RI-T is measured on its own
+        checkpointIds: pretrain.checkpoints.filter((c) => c.epoch > 0).map((c) => c.id),
+        includeRandomInit: false,
+        seeds: plan.sweepSeeds,
+        hyperparameters: ftHp(near.testSize),
       },
-    );
+    });
   }
   for (const n of ['fine-tune P-T / RI-T', 'block-shuffle sweep', 'checkpoint sweep'])
     board.stage(n).startedAt = Date.now();
@@ -330,10 +289,8 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     await sleep(pollMs);
   }
 
-  const { study } = await client.request<{ study: { findings: FindingRow[]; findingsTables: TableRow[] } }>(
-    FINDINGS_QUERY,
-    { id: studyId },
-  );
+  const { study } = await client.request(FINDINGS_QUERY, { id: studyId });
+  if (!study) throw new Error(`study ${studyId} is gone`);
   return {
     studyId,
     findings: study.findings,
@@ -344,55 +301,43 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
 }
 
 async function ensureStudy(client: GraphQLClient, plan: StudyPlan): Promise<string> {
-  const { studies } = await client.request<{ studies: { id: string; name: string }[] }>(
-    `{ studies { id name } }`,
-  );
+  const { studies } = await client.request(STUDIES);
   const found = studies.find((x) => x.name === plan.name);
   if (found) return found.id;
-  const { createStudy } = await client.request<{ createStudy: { id: string } }>(
-    `mutation($i: CreateStudyInput!) { createStudy(input: $i) { id } }`,
-    {
-      i: {
-        name: plan.name,
-        description: `What is transferred from ${plan.source.name} to ${plan.targets.map((t) => t.name).join(' and ')}: P-T vs RI-T, feature reuse, mistakes, CKA, ℓ2, barriers, module criticality and checkpoints, at the ${plan.scale} scale.`,
-        config: { defaultStudy: true, scale: plan.scale, setup: studySetup(plan) },
-      },
+  const { createStudy } = await client.request(CREATE_STUDY, {
+    i: {
+      name: plan.name,
+      description: `What is transferred from ${plan.source.name} to ${plan.targets.map((t) => t.name).join(' and ')}: P-T vs RI-T, feature reuse, mistakes, CKA, ℓ2, barriers, module criticality and checkpoints, at the ${plan.scale} scale.`,
+      config: { defaultStudy: true, scale: plan.scale, setup: studySetup(plan) },
     },
-  );
+  });
   return createStudy.id;
 }
 
 async function ensureDataset(client: GraphQLClient, d: DatasetPlan): Promise<string> {
-  const { datasets } = await client.request<{ datasets: { id: string; name: string }[] }>(
-    `{ datasets { id name } }`,
-  );
+  const { datasets } = await client.request(DATASETS);
   const found = datasets.find((x) => x.name === d.name);
   if (found) return found.id;
-  const { registerDataset } = await client.request<{ registerDataset: { id: string } }>(
-    `mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { id } }`,
-    {
-      i: {
-        name: d.name,
-        kind: d.kind,
-        domain: d.domain,
-        root: d.root,
-        classes: d.classes,
-        imageShape: d.imageShape,
-        trainSize: d.trainSize,
-        testSize: d.testSize,
-        task: d.task,
-        spec: d.spec,
-      },
+  const { registerDataset } = await client.request(REGISTER_DATASET, {
+    i: {
+      name: d.name,
+      kind: d.kind,
+      domain: d.domain,
+      root: d.root,
+      classes: d.classes,
+      imageShape: d.imageShape,
+      trainSize: d.trainSize,
+      testSize: d.testSize,
+      task: d.task,
+      spec: d.spec,
     },
-  );
+  });
   return registerDataset.id;
 }
 
 async function ensureModel(client: GraphQLClient, plan: StudyPlan, source: DatasetPlan): Promise<string> {
   const name = `ResNet-${plan.model.depth} width ${plan.model.width} (${source.imageShape.join('×')})`;
-  const { models } = await client.request<{ models: { id: string; name: string }[] }>(
-    `{ models { id name } }`,
-  );
+  const { models } = await client.request(MODELS);
   const found = models.find((x) => x.name === name);
   if (found) return found.id;
   const blocks = (plan.model.depth - 2) / 6;
@@ -400,27 +345,24 @@ async function ensureModel(client: GraphQLClient, plan: StudyPlan, source: Datas
   for (let stage = 1; stage <= 3; stage++)
     for (let b = 0; b < blocks; b++) modules.push(`layer${stage}.${b}`);
   modules.push('fc');
-  const { importModel } = await client.request<{ importModel: { id: string } }>(
-    `mutation($i: ImportModelInput!) { importModel(input: $i) { id } }`,
-    {
-      i: {
-        name,
+  const { importModel } = await client.request(IMPORT_MODEL, {
+    i: {
+      name,
+      family: 'resnet',
+      depth: plan.model.depth,
+      width: plan.model.width,
+      inputShape: source.imageShape,
+      numClasses: source.classes.length,
+      modules,
+      spec: {
         family: 'resnet',
         depth: plan.model.depth,
         width: plan.model.width,
         inputShape: source.imageShape,
-        numClasses: source.classes.length,
-        modules,
-        spec: {
-          family: 'resnet',
-          depth: plan.model.depth,
-          width: plan.model.width,
-          inputShape: source.imageShape,
-          classes: source.classes.length,
-        },
+        classes: source.classes.length,
       },
     },
-  );
+  });
   return importModel.id;
 }
 
@@ -446,7 +388,7 @@ async function queueAnalyses(
   const names: string[] = [];
   const queue = async (
     name: string,
-    kind: string,
+    kind: VariablesOf<typeof RUN_ANALYSIS>['i']['kind'],
     inputs: ({ id: string } | null)[],
     roles: string[],
     params: Record<string, unknown>,
@@ -454,7 +396,7 @@ async function queueAnalyses(
     if (inputs.some((x) => x === null)) return; // a run it needs failed: reported with the run
     names.push(name);
     if (live(existing.get(name)?.status ?? 'FAILED')) return;
-    await client.request(`mutation($i: RunAnalysisInput!) { runAnalysis(input: $i) { id } }`, {
+    await client.request(RUN_ANALYSIS, {
       i: {
         studyId,
         name,
