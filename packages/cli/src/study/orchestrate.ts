@@ -57,9 +57,57 @@ export interface StudyOutcome {
  * work is queued again.
  */
 export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
-  const { client, plan, signal } = o;
   const t0 = Date.now();
-  const pollMs = o.pollMs ?? 1000;
+  const ctx = await openStudy(o);
+  const source = await pretrainSource(ctx);
+  const queued = await queueTraining(ctx, source);
+  const failures = await followToEnd(ctx, source, queued);
+  const { study } = await ctx.client.request(FINDINGS_QUERY, { id: ctx.studyId });
+  if (!study) throw new Error(`study ${ctx.studyId} is gone`);
+  return {
+    studyId: ctx.studyId,
+    findings: study.findings,
+    tables: study.findingsTables,
+    failures,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** What every step of a study works with: the API, the plan, the objects it made, the progress board. */
+interface StudyContext {
+  client: GraphQLClient;
+  plan: StudyPlan;
+  studyId: string;
+  modelId: string;
+  datasetId(key: string): string;
+  board: ProgressBoard;
+  pollMs: number;
+  sleep(ms: number): Promise<void>;
+  /** Throws when the study was interrupted (Ctrl-C). */
+  stopped(): void;
+  /** The study's runs and analyses now, by name (the newest object of each name). */
+  state(): Promise<{ runByName: Map<string, RunRow>; analysisByName: Map<string, AnalysisRow> }>;
+  /** Hyperparameters of the pretraining run and of every fine-tune (P-T and RI-T alike). */
+  hp(h: StudyPlan['pretrain'], extra?: Record<string, unknown>): Record<string, unknown>;
+  ftHp(testExamples: number): Record<string, unknown>;
+}
+
+/** The pretraining run and its final checkpoint, which every P-T fine-tune starts from. */
+interface Source {
+  pretrain: RunRow;
+  finalCkpt: { id: string };
+}
+
+/** The names of what {@link queueTraining} queued. */
+interface Queued {
+  ftNames: string[];
+  bsName: string;
+  csName: string;
+}
+
+/** Finds or creates the study, its datasets and its model; sets up the board and the helpers. */
+async function openStudy(o: OrchestrateOptions): Promise<StudyContext> {
+  const { client, plan, signal } = o;
   const board = new ProgressBoard(o.out, [
     { name: 'pretrain', done: 0, total: plan.pretrain.epochs },
     { name: 'fine-tune P-T / RI-T', done: 0, total: plan.targets.length * plan.seeds.length * 2 },
@@ -83,7 +131,6 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     if (signal.aborted) throw new Error('study interrupted; it resumes on the next start');
   };
 
-  // ── objects the study needs ──
   const studyId = await ensureStudy(client, plan);
   const datasetIds = new Map<string, string>();
   for (const d of [plan.source, ...plan.targets]) datasetIds.set(d.key, await ensureDataset(client, d));
@@ -136,9 +183,27 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
     maxGradNorm: f.maxGradNorm,
   });
 
-  // ── pretrain ──
+  return {
+    client,
+    plan,
+    studyId,
+    modelId,
+    datasetId,
+    board,
+    pollMs: o.pollMs ?? 1000,
+    sleep,
+    stopped,
+    state,
+    hp,
+    ftHp,
+  };
+}
+
+/** Queues the pretraining (unless it is live already) and follows it to its final checkpoint. */
+async function pretrainSource(ctx: StudyContext): Promise<Source> {
+  const { client, plan, board, studyId, modelId, datasetId, hp } = ctx;
   const ptName = `pretrain/${plan.source.key}`;
-  let s = await state();
+  let s = await ctx.state();
   let pretrain = s.runByName.get(ptName);
   if (!pretrain || !live(pretrain.status)) {
     await client.request(START_PRETRAIN, {
@@ -154,8 +219,8 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   }
   board.stage('pretrain').startedAt = Date.now();
   for (;;) {
-    stopped();
-    s = await state();
+    ctx.stopped();
+    s = await ctx.state();
     pretrain = s.runByName.get(ptName)!;
     const st = board.stage('pretrain');
     st.done = Math.min(plan.pretrain.epochs, pretrain.checkpoints.filter((c) => c.epoch > 0).length);
@@ -166,13 +231,19 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
       throw new Error(
         `pretraining ${ptName} ${pretrain.status.toLowerCase()}: ${pretrain.error ?? 'no error recorded'}`,
       );
-    await sleep(pollMs);
+    await ctx.sleep(ctx.pollMs);
   }
   board.stage('pretrain').finishedAt = Date.now();
   const finalCkpt = [...pretrain.checkpoints].sort((a, b) => a.step - b.step).at(-1);
   if (!finalCkpt) throw new Error(`pretraining ${ptName} finished without a checkpoint`);
 
-  // ── queue every fine-tune and both sweeps (the runners take them in this order) ──
+  return { pretrain, finalCkpt };
+}
+
+/** Queues every fine-tune and both sweeps that are not live yet (the runners take them in this order). */
+async function queueTraining(ctx: StudyContext, { pretrain, finalCkpt }: Source): Promise<Queued> {
+  const { client, plan, board, studyId, modelId, datasetId, ftHp } = ctx;
+  const s = await ctx.state();
   const ftNames: string[] = [];
   for (const t of plan.targets) {
     for (const seed of plan.seeds) {
@@ -231,13 +302,22 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
   for (const n of ['fine-tune P-T / RI-T', 'block-shuffle sweep', 'checkpoint sweep'])
     board.stage(n).startedAt = Date.now();
 
-  // ── once the fine-tunes are done: the pairwise analyses, per target ──
+  return { ftNames, bsName, csName };
+}
+
+/**
+ * Follows the fine-tunes and sweeps; once every fine-tune has ended, queues the pairwise analyses per target and
+ * follows them too. Returns what did not succeed.
+ */
+async function followToEnd(ctx: StudyContext, { finalCkpt }: Source, q: Queued): Promise<string[]> {
+  const { client, plan, board, studyId } = ctx;
+  const { ftNames, bsName, csName } = q;
   let analysesQueued = false;
   const analysisNames: string[] = [];
   const failures: string[] = [];
   for (;;) {
-    stopped();
-    s = await state();
+    ctx.stopped();
+    const s = await ctx.state();
     const fts = ftNames.map((n) => s.runByName.get(n)).filter((r): r is RunRow => r !== undefined);
     const ftStage = board.stage('fine-tune P-T / RI-T');
     ftStage.done = fts.filter((r) => ended(r.status)).length;
@@ -286,18 +366,9 @@ export async function runStudy(o: OrchestrateOptions): Promise<StudyOutcome> {
       }
       break;
     }
-    await sleep(pollMs);
+    await ctx.sleep(ctx.pollMs);
   }
-
-  const { study } = await client.request(FINDINGS_QUERY, { id: studyId });
-  if (!study) throw new Error(`study ${studyId} is gone`);
-  return {
-    studyId,
-    findings: study.findings,
-    tables: study.findingsTables,
-    failures,
-    seconds: (Date.now() - t0) / 1000,
-  };
+  return failures;
 }
 
 async function ensureStudy(client: GraphQLClient, plan: StudyPlan): Promise<string> {
