@@ -18,6 +18,7 @@ import {
 } from '@basin/db';
 import { loadCheckpoint } from '../checkpoint/checkpoint';
 import { momentumPath } from '../checkpoint/resume';
+import type { Dataset } from '../data/types';
 import { finetune, pretrain, resumeRun } from '../train/runs';
 import type { CheckpointEvent, TrainOptions, TrainResult } from '../train/trainer';
 import { checkpointFile, copyBlob, loadCheckpointRecords } from './checkpoints';
@@ -30,7 +31,7 @@ import {
   ShutdownError,
   shouldHandBack,
 } from './context';
-import { datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
+import { type DatasetRecord, datasetSpec, loadDatasetRecord, openJobDataset } from './datasets';
 import { type Lease, startLease } from './lease';
 import { MetricBuffer } from './metrics-buffer';
 import { Throttle } from './progress';
@@ -129,7 +130,7 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     (p) => events.publish({ type: 'run.progress', runId: run.id, studyId: run.studyId, ...p }),
   );
   try {
-    const result = await train(env, run, lease, metrics, progress, events, workDir);
+    const result = await train(env, run, { lease, metrics, progress, events, workDir });
     progress.flush();
     await metrics.flush();
     await events.idle();
@@ -178,22 +179,46 @@ function abortError(lease: Lease): Error {
     : new Error(`aborted (${lease.stopReason})`);
 }
 
-async function train(
-  env: JobEnv,
-  run: ClaimedRun,
-  lease: Lease,
-  metrics: MetricBuffer,
-  progress: Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>,
-  events: OrderedPublisher,
-  workDir: string,
-): Promise<TrainResult> {
+/** Where a training run reports to: its lease (cancel, lost), metrics, live progress, events and work folder. */
+interface TrainIo {
+  lease: Lease;
+  metrics: MetricBuffer;
+  progress: Throttle<{ step: number; epoch: number; metrics: Record<string, number>; at: string }>;
+  events: OrderedPublisher;
+  workDir: string;
+}
+
+/** Trains a claimed run: resumes from its newest checkpoint when an earlier attempt saved one, else from the start. */
+async function train(env: JobEnv, run: ClaimedRun, io: TrainIo): Promise<TrainResult> {
   const h = hyperparameters(run.hyperparameters);
   const [model] = await modelsByIds(env.sql, run.teamId, [run.modelId]);
   if (!model) throw new JobInputError(`model ${run.modelId} of run ${run.id} does not exist`);
   const record = await loadDatasetRecord(env.sql, run.datasetId);
   const spec = datasetSpec(record, { seed: run.seed, blockSize: run.blockSize, trainSize: h.trainExamples });
   const dataset = await openJobDataset(record, spec, env.config.name);
+  const options = trainOptions(env, run, h, io);
 
+  const resumed = await resumeFromCheckpoint(env, run, dataset, options, io.workDir);
+  if (resumed) return resumed;
+  await truncateMetricsAfter(env.sql, run.id, -1);
+  const norm = model.spec.norm === 'groupnorm' ? ('groupnorm' as const) : ('fixup' as const);
+  if (run.kind === 'PRETRAIN') {
+    const out = await pretrain(dataset, { ...options, depth: model.depth, width: model.width, norm });
+    out.model.dispose();
+    return out.result;
+  }
+  const start =
+    run.init === 'PRETRAINED'
+      ? await pretrainedStart(env, run, dataset, record)
+      : { init: { random: { depth: model.depth, width: model.width, norm } }, reinitHead: false };
+  const out = await finetune(dataset, { ...options, ...start });
+  out.model.dispose();
+  return out.result;
+}
+
+/** The engine's options for a run: its hyperparameters, and callbacks that store metrics, progress and checkpoints. */
+function trainOptions(env: JobEnv, run: ClaimedRun, h: Hyper, io: TrainIo): TrainOptions {
+  const { lease, metrics, progress, events, workDir } = io;
   const onCheckpoint = async (ev: CheckpointEvent) => {
     await metrics.flush(); // every point up to this step is stored before the checkpoint that resumes after it
     const bytes = new Uint8Array(await readFile(ev.path));
@@ -215,7 +240,7 @@ async function train(
     if (ev.momentumPath) await rm(ev.momentumPath, { force: true });
   };
 
-  const options: TrainOptions = {
+  return {
     epochs: h.epochs,
     batchSize: h.batchSize,
     lr: h.lr,
@@ -274,67 +299,61 @@ async function train(
       onCheckpoint,
     },
   };
+}
 
-  // An earlier attempt saved checkpoints: continue from the newest, dropping the metrics logged after it.
+/** Continues from the run's newest checkpoint, dropping the metrics logged after it; null when there is none. */
+async function resumeFromCheckpoint(
+  env: JobEnv,
+  run: ClaimedRun,
+  dataset: Dataset,
+  options: TrainOptions,
+  workDir: string,
+): Promise<TrainResult | null> {
   const resume = run.summary.resume as { checkpointId?: string; momentumHash?: string | null } | undefined;
   const last = await latestCheckpointOfRun(env.sql, run.id);
-  if (last) {
-    const path = join(workDir, 'resume', 'resume.safetensors');
-    if (!(await copyBlob(env.blobs, last.blobHash, path)))
-      throw new JobInputError(
-        `run ${run.id}: its checkpoint ${last.id} (blob ${last.blobHash}) is not in the blob store`,
-      );
-    const momentum = resume?.checkpointId === last.id ? resume.momentumHash : null;
-    if (!momentum || !(await copyBlob(env.blobs, momentum, momentumPath(path))))
-      env.log.warn(
-        `run ${run.id}: no momentum saved with checkpoint ${last.id}; resuming with zero momentum`,
-      );
-    await truncateMetricsAfter(env.sql, run.id, last.step);
-    env.log.info(
-      `run ${run.id}: resuming from checkpoint ${last.id} (step ${last.step}, epoch ${last.epoch})`,
+  if (!last) return null;
+  const path = join(workDir, 'resume', 'resume.safetensors');
+  if (!(await copyBlob(env.blobs, last.blobHash, path)))
+    throw new JobInputError(
+      `run ${run.id}: its checkpoint ${last.id} (blob ${last.blobHash}) is not in the blob store`,
     );
-    // The plateau criterion needs the whole loss curve, the epochs before the checkpoint included.
-    const trainLosses = (
-      await rawMetric(env.sql, run.id, 'train/loss', { to: last.step, limit: 100_000 })
-    ).map((p) => p.value);
-    const out = await resumeRun(path, dataset, {
-      ...options,
-      resume: { epoch: last.epoch, step: last.step, trainLosses },
-    });
-    out.model.dispose();
-    return out.result;
-  }
-  await truncateMetricsAfter(env.sql, run.id, -1);
-  const m = model;
-  const norm = m.spec.norm === 'groupnorm' ? ('groupnorm' as const) : ('fixup' as const);
-  if (run.kind === 'PRETRAIN') {
-    const out = await pretrain(dataset, { ...options, depth: m.depth, width: m.width, norm });
-    out.model.dispose();
-    return out.result;
-  }
-  let init: Parameters<typeof finetune>[1]['init'];
-  let reinitHead = false;
-  if (run.init === 'PRETRAINED') {
-    if (!run.initCheckpointId)
-      throw new JobInputError(`run ${run.id} is PRETRAINED but has no init checkpoint`);
-    const [c] = await loadCheckpointRecords(env.sql, run.teamId, [run.initCheckpointId], 'init checkpoint');
-    const loaded = await loadCheckpoint(await checkpointFile(env.blobs, c!));
-    const shape = loaded.spec.inputShape;
-    if (shape.some((d, i) => d !== dataset.info.shape[i]))
-      throw new JobInputError(
-        `init checkpoint ${c!.id} takes ${shape.join('×')} images but dataset ${record.id} '${record.name}' has ${dataset.info.shape.join('×')} (incompatible shapes)`,
-      );
-    init = { checkpoint: loaded };
-    // A new task gets a new head, as in the paper, even when the class count happens to match (Fashion-MNIST's
-    // "ankle boot" unit means nothing for the digit 9); fine-tuning further on the same dataset keeps it.
-    const [source] = c!.runId ? await runsByIds(env.sql, run.teamId, [c!.runId]) : [];
-    reinitHead = source?.datasetId !== run.datasetId;
-  } else {
-    init = { random: { depth: m.depth, width: m.width, norm } };
-  }
-  const out = await finetune(dataset, { ...options, init, reinitHead });
+  const momentum = resume?.checkpointId === last.id ? resume.momentumHash : null;
+  if (!momentum || !(await copyBlob(env.blobs, momentum, momentumPath(path))))
+    env.log.warn(`run ${run.id}: no momentum saved with checkpoint ${last.id}; resuming with zero momentum`);
+  await truncateMetricsAfter(env.sql, run.id, last.step);
+  env.log.info(`run ${run.id}: resuming from checkpoint ${last.id} (step ${last.step}, epoch ${last.epoch})`);
+  // The plateau criterion needs the whole loss curve, the epochs before the checkpoint included.
+  const trainLosses = (await rawMetric(env.sql, run.id, 'train/loss', { to: last.step, limit: 100_000 })).map(
+    (p) => p.value,
+  );
+  const out = await resumeRun(path, dataset, {
+    ...options,
+    resume: { epoch: last.epoch, step: last.step, trainLosses },
+  });
   out.model.dispose();
   return out.result;
+}
+
+/** The init checkpoint of a P-T run, checked against the dataset; a new head unless it continues on its own data. */
+async function pretrainedStart(
+  env: JobEnv,
+  run: ClaimedRun,
+  dataset: Dataset,
+  record: DatasetRecord,
+): Promise<Pick<Parameters<typeof finetune>[1], 'init' | 'reinitHead'>> {
+  if (!run.initCheckpointId)
+    throw new JobInputError(`run ${run.id} is PRETRAINED but has no init checkpoint`);
+  const [c] = await loadCheckpointRecords(env.sql, run.teamId, [run.initCheckpointId], 'init checkpoint');
+  const loaded = await loadCheckpoint(await checkpointFile(env.blobs, c!));
+  const shape = loaded.spec.inputShape;
+  if (shape.some((d, i) => d !== dataset.info.shape[i]))
+    throw new JobInputError(
+      `init checkpoint ${c!.id} takes ${shape.join('×')} images but dataset ${record.id} '${record.name}' has ${dataset.info.shape.join('×')} (incompatible shapes)`,
+    );
+  // A new task gets a new head, as in the paper, even when the class count happens to match (Fashion-MNIST's
+  // "ankle boot" unit means nothing for the digit 9); fine-tuning further on the same dataset keeps it.
+  const [source] = c!.runId ? await runsByIds(env.sql, run.teamId, [c!.runId]) : [];
+  return { init: { checkpoint: loaded }, reinitHead: source?.datasetId !== run.datasetId };
 }
 
 /**
