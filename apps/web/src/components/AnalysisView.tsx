@@ -2,9 +2,9 @@
 
 import Link from 'next/link';
 import { useEffect } from 'react';
-import { gql, useQuery, useSubscription } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { fmt, kindLabel, when } from '../lib/format';
-import { ANALYSIS } from '../lib/queries';
+import { ANALYSIS, ANALYSIS_EVENTS } from '../lib/queries';
 import type { AnalysisDetail, AnalysisResult } from '../lib/types';
 import { BarrierView } from './analysis/BarrierView';
 import { BlockShuffleView } from './analysis/BlockShuffleView';
@@ -34,10 +34,6 @@ function Result({ r }: { r: AnalysisResult }) {
   }
 }
 
-const STUDY_EVENTS = gql`
-  subscription AnalysisEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type analysisId progress status } }
-`;
-
 export function AnalysisView({ id }: { id: string }) {
   const [res, refetch] = useQuery<{ analysis: AnalysisDetail }>({ query: ANALYSIS, variables: { id } });
   const a = res.data?.analysis;
@@ -46,7 +42,7 @@ export function AnalysisView({ id }: { id: string }) {
   // live: the study's events say when this analysis moves; without a study, check every few seconds
   const [live] = useSubscription<{
     studyEvents: { type: string; analysisId: string | null; progress: number | null };
-  }>({ query: STUDY_EVENTS, variables: { studyId }, pause: !pending || !studyId }, (_prev, ev) => {
+  }>({ query: ANALYSIS_EVENTS, variables: { studyId }, pause: !pending || !studyId }, (_prev, ev) => {
     if (ev.studyEvents.analysisId === id && ev.studyEvents.type === 'ANALYSIS_STATUS')
       refetch({ requestPolicy: 'network-only' });
     return ev;

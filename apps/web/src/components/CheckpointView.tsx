@@ -1,22 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { fmt, kindLabel, when } from '../lib/format';
+import { CHECKPOINT } from '../lib/queries';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
-
-const CHECKPOINT = gql`
-  query Checkpoint($id: ID!) {
-    checkpoint(id: $id) {
-      id step epoch blobHash blobSize metrics createdAt
-      model { id name family depth }
-      run { id name study { id name } }
-      parent { id epoch run { id name } }
-      runsStartedFrom { id name init status }
-      analyses { id kind name status }
-    }
-  }
-`;
 
 interface Data {
   checkpoint: {

@@ -3,55 +3,17 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { type CompareData, compareChart } from '../lib/compare-chart';
 import { type CompareSelection, GROUP_FIELDS, selectionQuery } from '../lib/compare-url';
-import { toCsv } from '../lib/csv';
 import { initLabel } from '../lib/format';
 import { groupLabel } from '../lib/group-label';
-import { COMPARE, RUNS } from '../lib/queries';
-import { alignBuckets, bandOnBuckets, bucketOrder } from '../lib/series';
+import { COMPARE, RUNS, STUDY_NAMES } from '../lib/queries';
 import type { RunGroupField, RunRow } from '../lib/types';
-import { Chart, type ChartSeries } from './Chart';
+import { Chart } from './Chart';
 import { Downloads } from './Downloads';
 import { color } from './palette';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
-
-interface CompareData {
-  compareRuns: {
-    key: string;
-    from: number | null;
-    to: number | null;
-    series: {
-      run: {
-        id: string;
-        name: string;
-        init: string;
-        blockLabel: string;
-        seed: number;
-        study: { id: string; name: string } | null;
-      };
-      bucketIndexes: number[];
-      columns: { step: number[]; last: number[]; min: number[]; max: number[]; count: number[] };
-    }[];
-    groups: {
-      key: string;
-      runs: { id: string }[];
-      band: {
-        bucket: number;
-        step: number;
-        mean: number;
-        std: number;
-        min: number;
-        max: number;
-        n: number;
-      }[];
-    }[];
-  };
-}
-
-const STUDY_NAMES = gql`
-  query StudyNames { studies { id name } }
-`;
 
 const FIELD_LABEL: Record<RunGroupField, string> = {
   INIT: 'init (P-T / RI-T)',
@@ -143,68 +105,10 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
   const toggle = (id: string) =>
     setSel((s) => ({ ...s, runs: s.runs.includes(id) ? s.runs.filter((r) => r !== id) : [...s.runs, id] }));
 
-  const chart = useMemo(() => {
-    if (!cmp || cmp.series.length === 0) return null;
-    const aligned = alignBuckets(cmp.series);
-    if (sel.group.length && cmp.groups.length) {
-      const order = bucketOrder(cmp.series);
-      const series: ChartSeries[] = [];
-      const ys: (number | null)[][] = [];
-      const bands: { upper: number; lower: number; color: string }[] = [];
-      cmp.groups.forEach((g, i) => {
-        const b = bandOnBuckets(g.band, order);
-        const base = series.length;
-        series.push(
-          { label: `${groupLabel(g.key)} (n=${g.runs.length}) mean`, color: color(i), width: 2 },
-          { label: `${groupLabel(g.key)} −std`, color: color(i), bandEdge: true },
-          { label: `${groupLabel(g.key)} +std`, color: color(i), bandEdge: true },
-        );
-        ys.push(b.mean, b.lo, b.hi);
-        bands.push({ upper: base + 2, lower: base + 1, color: color(i) });
-      });
-      const csv = () =>
-        toCsv(
-          [
-            'step',
-            ...cmp.groups.flatMap((g) => [
-              `${groupLabel(g.key)} mean`,
-              `${groupLabel(g.key)} mean-std`,
-              `${groupLabel(g.key)} mean+std`,
-            ]),
-          ],
-          aligned.x.map((s, i) => [s, ...ys.map((y) => y[i])]),
-        );
-      return { x: aligned.x, ys, series, bands, csv };
-    }
-    const series: ChartSeries[] = [];
-    const ys: (number | null)[][] = [];
-    const bands: { upper: number; lower: number; color: string }[] = [];
-    cmp.series.forEach((s, i) => {
-      const base = series.length;
-      series.push({ label: s.run.name, color: color(i), width: 1.5 });
-      ys.push(aligned.last[i]!);
-      if (sel.spikes) {
-        series.push(
-          { label: `${s.run.name} min`, color: color(i), bandEdge: true },
-          { label: `${s.run.name} max`, color: color(i), bandEdge: true },
-        );
-        ys.push(aligned.min[i]!, aligned.max[i]!);
-        bands.push({ upper: base + 2, lower: base + 1, color: color(i) });
-      }
-    });
-    const csv = () =>
-      toCsv(
-        [
-          'step',
-          ...cmp.series.flatMap((s) => [`${s.run.name} last`, `${s.run.name} min`, `${s.run.name} max`]),
-        ],
-        aligned.x.map((st, i) => [
-          st,
-          ...cmp.series.flatMap((_, j) => [aligned.last[j]![i], aligned.min[j]![i], aligned.max[j]![i]]),
-        ]),
-      );
-    return { x: aligned.x, ys, series, bands, csv };
-  }, [cmp, sel.group, sel.spikes]);
+  const chart = useMemo(
+    () => compareChart(cmp, { group: sel.group, spikes: sel.spikes }),
+    [cmp, sel.group, sel.spikes],
+  );
 
   return (
     <>

@@ -1,20 +1,19 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, useRef, useState } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMemo, useRef } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ACTIVE, useLiveRun } from '../hooks/use-live-run';
 import { toCsv } from '../lib/csv';
 import { fmt, initLabel, pct, slug, when } from '../lib/format';
-import { CANCEL_RUN, RUN, RUN_PROGRESS } from '../lib/queries';
+import { CANCEL_RUN, RUN } from '../lib/queries';
 import { chartGroups, type LivePoints, runChartData } from '../lib/run-charts';
 import { finalAccuracy } from '../lib/run-summary';
-import type { LiveEvent, RunDetail, RunStatus } from '../lib/types';
+import type { RunDetail } from '../lib/types';
 import { Chart, type ChartSeries } from './Chart';
 import { Downloads } from './Downloads';
 import { color } from './palette';
 import { Empty, ErrorBox, errorMessage, Loading, StatusBadge } from './States';
-
-const ACTIVE: RunStatus[] = ['QUEUED', 'RUNNING'];
 
 function MetricChart({
   run,
@@ -68,45 +67,10 @@ function MetricChart({
 
 export function RunView({ id }: { id: string }) {
   const [res, refetch] = useQuery<{ run: RunDetail }>({ query: RUN, variables: { id, buckets: 500 } });
-  const [live, setLive] = useState<LivePoints>({});
-  const [liveStatus, setLiveStatus] = useState<{
-    status?: RunStatus;
-    backend?: string;
-    error?: string;
-    step?: number;
-    epoch?: number;
-  }>({});
-  const [events, setEvents] = useState(0);
   const [cancelRes, cancel] = useMutation(CANCEL_RUN);
   const run = res.data?.run;
-  const active = run ? ACTIVE.includes(liveStatus.status ?? run.status) : false;
-
-  useSubscription<{ runProgress: LiveEvent }>(
-    { query: RUN_PROGRESS, variables: { runId: id }, pause: !run || !active },
-    (_prev, data) => {
-      const e = data.runProgress;
-      setEvents((n) => n + 1);
-      if (e.type === 'RUN_PROGRESS' && e.metrics && e.step !== null) {
-        const step = e.step;
-        setLive((prev) => {
-          const next = { ...prev };
-          for (const m of e.metrics ?? []) next[m.key] = [...(next[m.key] ?? []), { step, value: m.value }];
-          return next;
-        });
-        setLiveStatus((s) => ({ ...s, step, epoch: e.epoch ?? s.epoch }));
-      }
-      if (e.type === 'RUN_STATUS') {
-        setLiveStatus((s) => ({
-          ...s,
-          status: e.status ?? s.status,
-          backend: e.backend ?? s.backend,
-          error: e.error ?? s.error,
-        }));
-        if (e.status && !ACTIVE.includes(e.status)) refetch({ requestPolicy: 'network-only' });
-      }
-      if (e.type === 'CHECKPOINT_SAVED') refetch({ requestPolicy: 'network-only' });
-      return data;
-    },
+  const { live, liveStatus, events, active } = useLiveRun(id, run, () =>
+    refetch({ requestPolicy: 'network-only' }),
   );
 
   const keys = useMemo(() => {

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useMemo } from 'react';
-import { gql, useQuery, useSubscription } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import {
   cellTitle,
   findingLink,
@@ -15,7 +15,7 @@ import {
   VERDICT_TEXT,
 } from '../lib/findings';
 import { initLabel, kindLabel, pct, slug, when } from '../lib/format';
-import { STUDY } from '../lib/queries';
+import { STUDY, STUDY_EVENTS } from '../lib/queries';
 import { finalAccuracy } from '../lib/run-summary';
 import type { Finding, FindingsTable, RunRow } from '../lib/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
@@ -37,10 +37,6 @@ export interface StudyData {
   };
   datasets?: { id: string; name: string }[];
 }
-
-const STUDY_EVENTS = gql`
-  subscription StudyEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type runId analysisId status } }
-`;
 
 /** One claim on one target: the API's verdict, what it measured, the rule, its warnings, and where to look. */
 function FindingCard({ f, ctx }: { f: Finding; ctx: LinkContext }) {

@@ -151,3 +151,28 @@ export const START_CHECKPOINT_SWEEP = gql`
 export const RUN_ANALYSIS = gql`
   mutation RunAnalysis($input: RunAnalysisInput!) { runAnalysis(input: $input) { id name status } }
 `;
+
+export const ANALYSIS_EVENTS = gql`
+  subscription AnalysisEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type analysisId progress status } }
+`;
+
+export const STUDY_EVENTS = gql`
+  subscription StudyEvents($studyId: ID!) { studyEvents(studyId: $studyId) { type runId analysisId status } }
+`;
+
+export const CHECKPOINT = gql`
+  query Checkpoint($id: ID!) {
+    checkpoint(id: $id) {
+      id step epoch blobHash blobSize metrics createdAt
+      model { id name family depth }
+      run { id name study { id name } }
+      parent { id epoch run { id name } }
+      runsStartedFrom { id name init status }
+      analyses { id kind name status }
+    }
+  }
+`;
+
+export const STUDY_NAMES = gql`
+  query StudyNames { studies { id name } }
+`;
