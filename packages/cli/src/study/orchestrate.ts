@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ResultOf, VariablesOf } from '../graphql';
 import type { GraphQLClient } from './client';
 import {
@@ -115,18 +116,8 @@ async function openStudy(o: OrchestrateOptions): Promise<StudyContext> {
     { name: 'checkpoint sweep', done: 0, total: 1 },
     { name: 'analyses', done: 0, total: 1 },
   ]);
-  const sleep = (ms: number) =>
-    new Promise<void>((res) => {
-      const t = setTimeout(res, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          res();
-        },
-        { once: true },
-      );
-    });
+  // node's abortable timer drops its abort listener when it fires (one listener per poll piled up before)
+  const sleep = (ms: number) => delay(ms, undefined, { signal }).catch(() => undefined);
   const stopped = () => {
     if (signal.aborted) throw new Error('study interrupted; it resumes on the next start');
   };
