@@ -37,14 +37,15 @@ export function datasetIdOfFlag(flag: string): string | null {
 
 /**
  * Enqueues a graphile-worker job with flags (see {@link jobFlags}), in the caller's transaction when `sql` is one.
- * Same job key as `enqueueJob` (`run:<id>` / `analysis:<id>`) unless `jobKey` is given.
+ * Same job key as `enqueueJob` (`run:<id>` / `analysis:<id>`) unless `jobKey` is given. Lower `priority` runs
+ * first (graphile-worker's order: priority, then run_at); default 0.
  */
 export async function enqueueFlaggedJob(
   sql: Sql,
   task: JobTask,
   payload: JobPayload,
   flags: readonly string[],
-  options: { maxAttempts?: number; jobKey?: string } = {},
+  options: { maxAttempts?: number; jobKey?: string; priority?: number } = {},
 ): Promise<string> {
   const [r] = await sql<{ id: string }[]>`
     select id from graphile_worker.add_job(
@@ -52,6 +53,7 @@ export async function enqueueFlaggedJob(
       payload => ${sql.json(payload as never)}::json,
       max_attempts => ${options.maxAttempts ?? 3}::smallint,
       job_key => ${options.jobKey ?? jobKeyFor(payload)}::text,
+      priority => ${options.priority ?? 0}::smallint,
       flags => ${flags.length > 0 ? sql.array([...flags]) : null}::text[])`;
   return r!.id;
 }

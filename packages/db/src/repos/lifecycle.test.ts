@@ -159,8 +159,8 @@ describe('analysis and sweep lifecycle', () => {
       assert.equal(await startSweep(tx, bus, locked.sweep, locked.children), 2);
     });
     const jobs = () =>
-      db.sql<{ task: string; key: string | null }[]>`
-        select t.identifier as task, j.key from graphile_worker._private_jobs j
+      db.sql<{ task: string; key: string | null; priority: number }[]>`
+        select t.identifier as task, j.key, j.priority from graphile_worker._private_jobs j
         join graphile_worker._private_tasks t on t.id = j.task_id order by j.id`;
     assert.deepEqual(
       (await jobs()).filter((j) => j.key === `run:${r1}` || j.key === `run:${r2}`).map((j) => j.task),
@@ -173,6 +173,7 @@ describe('analysis and sweep lifecycle', () => {
       assert.equal(progress?.type === 'analysis.progress' && progress.progress, (i + 1) / 2);
       const summary = (await jobs()).filter((j) => j.key === `sweep-summary:${s!.id}`);
       assert.equal(summary.length, i === 1 ? 1 : 0, 'the summary is asked for once, after the last child');
+      if (i === 1) assert.ok(summary[0]!.priority < 0, 'ahead of queued training jobs (priority 0)');
     }
     await transaction(db.sql, async (tx) => {
       await advanceSweep(tx, bus, s!.id); // idempotent: the pending summary job is replaced, not doubled

@@ -12,6 +12,9 @@ import { type AnalysisRaw, type AnalysisRow, mapAnalysis } from './analyses';
 import type { JobTask } from './jobs';
 import { mapRun, type RunRaw, type RunRow } from './runs';
 
+/** graphile-worker priority of a sweep's summary step (lower runs first; training jobs have 0). */
+export const SUMMARY_PRIORITY = -10;
+
 /** Job key of a sweep's summary step (one pending at a time). */
 export const sweepSummaryKey = (analysisId: string): string => `sweep-summary:${analysisId}`;
 
@@ -44,7 +47,12 @@ export async function advanceSweep(tx: Sql, bus: EventBus, analysisId: string): 
     tx,
   );
   if (open > 0) return;
-  await enqueueFlaggedJob(tx, sweepTask(a.kind), { analysisId }, [], { jobKey: sweepSummaryKey(analysisId) });
+  // a summary takes seconds: ahead of queued training (other studies' fine-tunes), so a finished sweep is not
+  // reported minutes later
+  await enqueueFlaggedJob(tx, sweepTask(a.kind), { analysisId }, [], {
+    jobKey: sweepSummaryKey(analysisId),
+    priority: SUMMARY_PRIORITY,
+  });
 }
 
 /** A sweep locked for the rest of `tx`, with its child runs (oldest first); null when it does not exist. */
