@@ -10,7 +10,7 @@ import type { EventBus, RunStatus } from '../events';
 import { enqueueFlaggedJob, jobFlags } from '../jobs-flags';
 import { type AnalysisRaw, type AnalysisRow, mapAnalysis } from './analyses';
 import type { JobTask } from './jobs';
-import { mapRun, type RunRaw, type RunRow } from './runs';
+import { type RunRow, runsBySweepAnalysisIds } from './runs';
 
 /** graphile-worker priority of a sweep's summary step (lower runs first; training jobs have 0). */
 export const SUMMARY_PRIORITY = -10;
@@ -62,8 +62,8 @@ export async function lockSweep(
 ): Promise<{ sweep: AnalysisRow; children: RunRow[] } | null> {
   const [a] = await tx<AnalysisRaw[]>`select * from analyses where id = ${analysisId} for update`;
   if (!a) return null;
-  const children = await tx<RunRaw[]>`select * from runs where sweep_analysis_id = ${a.id} order by id`;
-  return { sweep: mapAnalysis(a), children: children.map(mapRun) };
+  const sweep = mapAnalysis(a);
+  return { sweep, children: await runsBySweepAnalysisIds(tx, sweep.teamId, [sweep.id]) };
 }
 
 /** Marks a QUEUED sweep RUNNING and enqueues a fine-tune job (flagged with its dataset) for each QUEUED child. */
