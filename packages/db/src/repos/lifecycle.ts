@@ -5,6 +5,7 @@
  * `worker_id`, so a runner that lost its job to another (its heartbeat went stale) can no longer change the row.
  */
 import type { Sql } from '../connect';
+import { SWEEP_KINDS } from '../domain';
 import type { EventBus, RunStatus } from '../events';
 import { transaction } from '../tx';
 import { type AnalysisRaw, type AnalysisRow, mapAnalysis } from './analyses';
@@ -140,7 +141,7 @@ export function claimAnalysis(
     const [a] = await t<AnalysisRaw[]>`
       update analyses set status = 'RUNNING', worker_id = ${who.workerId}, heartbeat_at = now(),
         started_at = coalesce(started_at, now()), error = null, progress = 0
-      where id = ${analysisId} and kind not in ('BLOCK_SHUFFLE', 'CHECKPOINT_SWEEP')
+      where id = ${analysisId} and kind <> all(${t.array([...SWEEP_KINDS])}::text[])
         and (status = 'QUEUED' or (status = 'RUNNING' and (worker_id is null
         or heartbeat_at is null or heartbeat_at < ${stale(t, who.staleMs)})))
       returning *`;
