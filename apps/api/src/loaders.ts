@@ -73,9 +73,9 @@ export function createLoaders(sql: Sql, teamId: string) {
       (ids) => runsByInitCheckpointIds(sql, teamId, ids),
       (r) => r.initCheckpointId,
     ),
-    runsBySweep: grouped<RunRow>(
+    runsBySweep: grouped<RunRow & { sweepId: string }>(
       (ids) => runsBySweepAnalysisIds(sql, teamId, ids),
-      (r) => r.sweepAnalysisId,
+      (r) => r.sweepId,
     ),
     analysesByStudy: grouped<AnalysisRow>(
       (ids) => analysesByStudyIds(sql, teamId, ids),

@@ -554,6 +554,77 @@ describe('mutations', () => {
     assert.equal(code(bad), 'BAD_USER_INPUT');
   });
 
+  test("a sweep counts the study's equivalent fine-tunes instead of training them again (reuseRuns)", async () => {
+    const hyperparameters = { epochs: 2, learningRate: 0.02 };
+    const ft = await as(a)(`mutation($in: StartFineTuneInput!) { startFineTune(input: $in) { id } }`, {
+      in: {
+        studyId: a.studyId,
+        datasetId: a.datasetId,
+        init: 'PRETRAINED',
+        initCheckpointId: a.pretrainCheckpointIds[1],
+        seed: 7,
+        hyperparameters,
+      },
+    });
+    assert.equal(ft.errors, undefined, JSON.stringify(ft.errors));
+    const mainId = ft.data!.startFineTune.id;
+    const sweep = (reuseRuns?: boolean) =>
+      as(a)(
+        `mutation($in: StartBlockShuffleSweepInput!) { startBlockShuffleSweep(input: $in) {
+          id runs { id init blockSize seed sweepAnalysis { id } } } }`,
+        {
+          in: {
+            studyId: a.studyId,
+            datasetId: a.datasetId,
+            pretrainCheckpointId: a.pretrainCheckpointIds[1],
+            blockSizes: [14],
+            seeds: [7],
+            hyperparameters,
+            ...(reuseRuns === undefined ? {} : { reuseRuns }),
+          },
+        },
+      );
+    const jobsBefore = (await jobs()).length;
+    const r = await sweep();
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const s = r.data!.startBlockShuffleSweep;
+    type SweepRun = {
+      id: string;
+      init: string;
+      blockSize: number | null;
+      sweepAnalysis: { id: string } | null;
+    };
+    const runs = s.runs as SweepRun[];
+    assert.equal(runs.length, 4);
+    const none = runs.find((x) => x.init === 'PRETRAINED' && x.blockSize === null)!;
+    assert.equal(none.id, mainId, "the study's unshuffled P-T fine-tune is the sweep's none row");
+    assert.equal(none.sweepAnalysis, null, 'and stays a run of the study, not of the sweep');
+    assert.ok(runs.filter((x) => x !== none).every((x) => x.sweepAnalysis?.id === s.id));
+    assert.equal(
+      (await jobs()).length,
+      jobsBefore + 1,
+      'only the sweep job; its runs are queued when it starts',
+    );
+    const members = await as(a)(
+      `query($f: RunFilterInput) { runs(filter: $f, first: 10) { totalCount edges { node { id } } } }`,
+      { f: { sweepAnalysisId: s.id } },
+    );
+    assert.equal(members.data!.runs.totalCount, 4, 'the run filter lists reused runs too');
+
+    // a second sweep over the same points counts the first one's runs; reuseRuns: false trains afresh
+    const again = (await sweep()).data!.startBlockShuffleSweep;
+    assert.deepEqual((again.runs as SweepRun[]).map((x) => x.id).sort(), runs.map((x) => x.id).sort());
+    const fresh = (await sweep(false)).data!.startBlockShuffleSweep;
+    assert.equal((fresh.runs as SweepRun[]).filter((x) => runs.some((y) => y.id === x.id)).length, 0);
+
+    // cancelling the last open run of a sweep asks for its summary (it reports the cancelled runs)
+    for (const x of fresh.runs as SweepRun[]) {
+      const c = await as(a)('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: x.id });
+      assert.equal(c.data!.cancelRun.status, 'CANCELLED');
+    }
+    assert.ok((await jobs()).includes(`block_shuffle_sweep:{"analysisId":"${fresh.id}"}`));
+  });
+
   test('startCheckpointSweep fine-tunes from each checkpoint of a pretraining run', async () => {
     const r = await as(a)(
       `mutation($in: StartCheckpointSweepInput!) { startCheckpointSweep(input: $in) { id kind runs { init initCheckpoint { epoch } } } }`,

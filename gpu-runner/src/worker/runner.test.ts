@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  createRuns,
   enqueueFlaggedJob,
   jobFlags,
   rawMetric,
@@ -319,11 +320,20 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
         ${f.sql.json({ datasetId: f.datasetId, pretrainCheckpointId: pretrainFinal, blockSizes: [null, 4], seeds: [1], hyperparameters: hp })})
       returning id`;
     for (const b of [null, 4])
-      for (const init of ['PRETRAINED', 'RANDOM'])
-        await f.sql`
-          insert into runs (team_id, kind, init, init_checkpoint_id, dataset_id, model_id, seed, block_size, hyperparameters, sweep_analysis_id)
-          values (${f.teamId}, 'FINETUNE', ${init}, ${init === 'PRETRAINED' ? pretrainFinal : null}, ${f.datasetId}, ${f.modelId},
-            1, ${b}, ${f.sql.json(hp)}, ${a!.id})`;
+      for (const init of ['PRETRAINED', 'RANDOM'] as const)
+        await createRuns(f.sql, f.teamId, [
+          {
+            kind: 'FINETUNE',
+            init,
+            initCheckpointId: init === 'PRETRAINED' ? pretrainFinal : null,
+            datasetId: f.datasetId,
+            modelId: f.modelId,
+            seed: 1,
+            blockSize: b,
+            hyperparameters: hp,
+            sweepAnalysisId: a!.id,
+          },
+        ]);
     await enqueueFlaggedJob(f.sql, 'block_shuffle_sweep', { analysisId: a!.id }, jobFlags({}));
     const res = await analysed(f, a!.id, 120_000);
     assert.equal(res.status, 'SUCCEEDED', res.error ?? '');
@@ -358,11 +368,20 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
       insert into analyses (team_id, kind, params) values (${f.teamId}, 'CHECKPOINT_SWEEP',
         ${f.sql.json({ pretrainRunId: pre!.run_id, datasetId: f.datasetId, checkpointIds: chosen.map((c) => c.id), seeds: [1], includeRandomInit: true })})
       returning id`;
-    for (const c of [...chosen.map((x) => x.id), null])
-      await f.sql`
-        insert into runs (team_id, kind, init, init_checkpoint_id, dataset_id, model_id, seed, hyperparameters, sweep_analysis_id)
-        values (${f.teamId}, 'FINETUNE', ${c ? 'PRETRAINED' : 'RANDOM'}, ${c}, ${f.datasetId}, ${f.modelId}, 1,
-          ${f.sql.json(hp)}, ${a!.id})`;
+    await createRuns(
+      f.sql,
+      f.teamId,
+      [...chosen.map((x) => x.id), null].map((c) => ({
+        kind: 'FINETUNE',
+        init: c ? 'PRETRAINED' : 'RANDOM',
+        initCheckpointId: c,
+        datasetId: f.datasetId,
+        modelId: f.modelId,
+        seed: 1,
+        hyperparameters: hp,
+        sweepAnalysisId: a!.id,
+      })),
+    );
     await enqueueFlaggedJob(f.sql, 'checkpoint_sweep', { analysisId: a!.id }, []);
     const res = await analysed(f, a!.id, 120_000);
     assert.equal(res.status, 'SUCCEEDED', res.error ?? '');

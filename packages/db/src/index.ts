@@ -124,6 +124,7 @@ export {
   countRuns,
   countRunsByStudyIds,
   createRuns,
+  findEquivalentRun,
   listRuns,
   metricKeysByRunIds,
   type NewRun,
@@ -137,9 +138,11 @@ export {
 } from './repos/runs';
 export { createStudy, listStudies, type StudyRow, studiesByIds } from './repos/studies';
 export {
+  addSweepRuns,
   advanceSweep,
   finishSweep,
   lockSweep,
+  lockSweepsOfRun,
   startSweep,
   sweepSummaryKey,
 } from './repos/sweeps';

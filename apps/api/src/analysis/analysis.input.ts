@@ -64,6 +64,13 @@ export class StartBlockShuffleSweepInput {
   @Field(() => [Int], { defaultValue: [0, 1, 2] })
   seeds!: number[];
 
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      "Count an existing fine-tune of the study that trains exactly one of the sweep's points (same dataset, model, init, init checkpoint, block size, seed and hyperparameters; queued, running or succeeded) instead of training it again. false trains every point afresh.",
+  })
+  reuseRuns!: boolean;
+
   @Field(() => HyperparametersInput, { nullable: true })
   hyperparameters?: HyperparametersInput | null;
 }
@@ -96,6 +103,13 @@ export class StartCheckpointSweepInput {
 
   @Field(() => Int, { nullable: true })
   blockSize?: number | null;
+
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      "Count an existing fine-tune of the study that trains exactly one of the sweep's points (same dataset, model, init, init checkpoint, block size, seed and hyperparameters; queued, running or succeeded) instead of training it again. false trains every point afresh.",
+  })
+  reuseRuns!: boolean;
 
   @Field(() => HyperparametersInput, { nullable: true })
   hyperparameters?: HyperparametersInput | null;

@@ -1,8 +1,8 @@
 import {
   type AnalysisRow,
+  addSweepRuns,
   type CheckpointRow,
   createAnalysis,
-  createRuns,
   enqueueFlaggedJob,
   type NewRun,
   transaction,
@@ -30,7 +30,7 @@ function checkSeeds(seeds: number[]): number[] {
 export class SweepResolver {
   @Mutation(() => Analysis, {
     description:
-      'Queues a block-shuffle sweep: for each block size and seed, one P-T and one RI-T fine-tune on the shuffled target.',
+      'Queues a block-shuffle sweep: for each block size and seed, one P-T and one RI-T fine-tune on the shuffled target (an equivalent fine-tune the study already has counts instead, see reuseRuns).',
   })
   async startBlockShuffleSweep(
     @Arg('input', () => StartBlockShuffleSweepInput) input: StartBlockShuffleSweepInput,
@@ -76,7 +76,6 @@ export class SweepResolver {
             blockSize,
             seed,
             hyperparameters,
-            sweepAnalysisId: analysis.id,
           };
           const label = blockSize === null ? 'none' : blockSize === 0 ? '*' : String(blockSize);
           runs.push({
@@ -88,7 +87,7 @@ export class SweepResolver {
           runs.push({ ...base, name: `RI-T b=${label} s=${seed}`, init: 'RANDOM', initCheckpointId: null });
         }
       }
-      await createRuns(tx, ctx.identity.teamId, runs);
+      await addSweepRuns(tx, ctx.identity.teamId, analysis.id, runs, { reuse: input.reuseRuns });
       // the sweep job only fans out and summarises; its fine-tunes carry the dataset flags
       await enqueueFlaggedJob(tx, 'block_shuffle_sweep', { analysisId: analysis.id }, []);
       await ctx.bus.publish(
@@ -101,7 +100,7 @@ export class SweepResolver {
 
   @Mutation(() => Analysis, {
     description:
-      'Queues a checkpoint sweep: fine-tune from several checkpoints of a pretraining run, over seeds.',
+      'Queues a checkpoint sweep: fine-tune from several checkpoints of a pretraining run, over seeds (an equivalent fine-tune the study already has counts instead, see reuseRuns).',
   })
   async startCheckpointSweep(
     @Arg('input', () => StartCheckpointSweepInput) input: StartCheckpointSweepInput,
@@ -167,7 +166,6 @@ export class SweepResolver {
         modelId: pretrain.modelId,
         blockSize,
         hyperparameters,
-        sweepAnalysisId: analysis.id,
       };
       const runs: NewRun[] = [];
       for (const c of chosen) {
@@ -184,7 +182,7 @@ export class SweepResolver {
       if (input.includeRandomInit) {
         for (const seed of seeds) runs.push({ ...base, seed, name: `RI-T s=${seed}`, init: 'RANDOM' });
       }
-      await createRuns(tx, ctx.identity.teamId, runs);
+      await addSweepRuns(tx, ctx.identity.teamId, analysis.id, runs, { reuse: input.reuseRuns });
       await enqueueFlaggedJob(tx, 'checkpoint_sweep', { analysisId: analysis.id }, []);
       await ctx.bus.publish(
         { type: 'analysis.status', analysisId: analysis.id, studyId: analysis.studyId, status: 'QUEUED' },

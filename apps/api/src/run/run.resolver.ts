@@ -1,11 +1,13 @@
 import {
   type AnalysisRow,
+  advanceSweep,
   type CheckpointRow,
   createRuns,
   type DatasetRow,
   downsampleMetric,
   enqueueFlaggedJob,
   jobFlags,
+  lockSweepsOfRun,
   type ModelRow,
   type RunRow,
   rawMetric,
@@ -232,12 +234,15 @@ export class RunResolver {
       );
     }
     return transaction(ctx.sql, async (tx) => {
+      // a queued sweep child cancelled here may be the sweep's last open run: its sweeps advance as on any finish
+      const sweeps = await lockSweepsOfRun(tx, before.id);
       const run = (await requestRunCancel(tx, ctx.identity.teamId, before.id))!;
       if (run.status === 'CANCELLED') await removeQueuedJob(tx, { runId: run.id });
       await ctx.bus.publish(
         { type: 'run.status', runId: run.id, studyId: run.studyId, status: run.status, error: null },
         tx,
       );
+      if (run.status === 'CANCELLED') for (const s of sweeps) await advanceSweep(tx, ctx.bus, s);
       return run;
     });
   }

@@ -518,6 +518,6 @@ export function studySetup(plan: StudyPlan): string {
     `pretrain ${plan.pretrain.epochs} epochs on ${plan.pretrain.trainExamples} examples at lr ${plan.pretrain.learningRate}`,
     `P-T and RI-T fine-tune alike: ${f.trainExamples} examples, batch ${f.batchSize}, lr ${f.learningRate} for both inits (SGD, momentum 0.9), until the training loss plateaus (best loss improved by < ${100 * f.plateauTolerance}% of the progress so far over the last ${f.plateauWindow} epoch${f.plateauWindow === 1 ? '' : 's'}, after ≥ ${f.minEpochs} epochs and once it fell ≥ 10% below the first epoch's), then 1 epoch at lr/10; at most ${f.epochs} epochs; gradients clipped to norm ${f.maxGradNorm}`,
     `optimisation speed = mean training accuracy over the first ${f.speedEpochs} epoch${f.speedEpochs === 1 ? '' : 's'}, the same budget for both`,
-    `${plan.seeds.length} seeds per init; block-shuffle and checkpoint sweeps ${plan.blockSeeds.length} seeds`,
+    `${plan.seeds.length} seeds per init; block-shuffle and checkpoint sweeps ${plan.blockSeeds.length} seeds (their unshuffled and final-checkpoint points are the main fine-tunes of those seeds, not second copies)`,
   ].join('; ');
 }

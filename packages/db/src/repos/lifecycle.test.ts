@@ -16,8 +16,8 @@ import {
   saveRunCheckpoint,
   staleWorkerIds,
 } from './lifecycle';
-import { requestRunCancel, runsByIds } from './runs';
-import { advanceSweep, finishSweep, lockSweep, startSweep } from './sweeps';
+import { createRuns, type NewRun, requestRunCancel, runsByIds, runsBySweepAnalysisIds } from './runs';
+import { addSweepRuns, advanceSweep, finishSweep, lockSweep, startSweep } from './sweeps';
 
 let db: TestDatabase;
 let bus: EventBus;
@@ -150,6 +150,7 @@ describe('analysis and sweep lifecycle', () => {
     const [s] = await db.sql<{ id: string }[]>`
       insert into analyses (team_id, kind) values (${team}, 'BLOCK_SHUFFLE') returning id`;
     await db.sql`update runs set sweep_analysis_id = ${s!.id} where id in (${r1!}, ${r2!})`;
+    await db.sql`insert into sweep_runs (analysis_id, run_id) values (${s!.id}, ${r1!}), (${s!.id}, ${r2!})`;
     await transaction(db.sql, async (tx) => {
       const locked = (await lockSweep(tx, s!.id))!;
       assert.deepEqual(
@@ -183,5 +184,98 @@ describe('analysis and sweep lifecycle', () => {
     const [end] = await db.sql<{ status: string; progress: number }[]>`
       select status, progress from analyses where id = ${s!.id}`;
     assert.deepEqual(end, { status: 'SUCCEEDED', progress: 1 });
+  });
+});
+
+describe("sweeps that reuse the study's runs", () => {
+  it('counts an equivalent fine-tune instead of training it again, and advances when it finishes', async () => {
+    const [seed] = await seedRuns(db.sql, 1, 'reuse');
+    const [base] = await runsByIds(db.sql, await teamOf(seed!), [seed!]);
+    const team = base!.teamId;
+    const [study] = await db.sql<{ id: string }[]>`
+      insert into studies (team_id, name) values (${team}, 'reuse study') returning id`;
+    const hp = { epochs: 3, learningRate: 0.03, extra: { testExamples: 100 } };
+    const point = (over: Partial<NewRun> = {}): NewRun => ({
+      studyId: study!.id,
+      kind: 'FINETUNE',
+      init: 'RANDOM',
+      datasetId: base!.datasetId,
+      modelId: base!.modelId,
+      seed: 0,
+      hyperparameters: hp,
+      ...over,
+    });
+    // the study's own fine-tunes: seed 0 queued, seed 1 failed (never reused), seed 2 with another learning rate
+    const [main0, main1, main2] = await createRuns(db.sql, team, [
+      point({ name: 'main s0' }),
+      point({ name: 'main s1', seed: 1 }),
+      point({ name: 'main s2', seed: 2, hyperparameters: { ...hp, learningRate: 0.1 } }),
+    ]);
+    await db.sql`update runs set status = 'FAILED' where id = ${main1!.id}`;
+    // key order inside the hyperparameters does not matter (jsonb equality)
+    const reordered = { extra: { testExamples: 100 }, learningRate: 0.03, epochs: 3 };
+    const points = [
+      point({ name: 'sweep s0', hyperparameters: reordered }),
+      point({ name: 'sweep s1', seed: 1 }),
+      point({ name: 'sweep s2', seed: 2 }),
+      point({ name: 'sweep s0 shuffled', blockSize: 4 }),
+    ];
+    const [sw] = await db.sql<{ id: string }[]>`
+      insert into analyses (team_id, study_id, kind) values (${team}, ${study!.id}, 'BLOCK_SHUFFLE') returning id`;
+    const { runs, reused } = await transaction(db.sql, (tx) =>
+      addSweepRuns(tx, team, sw!.id, points, { reuse: true }),
+    );
+    assert.equal(reused, 1);
+    assert.equal(runs[0]!.id, main0!.id, 'the queued equivalent run is counted');
+    assert.equal(runs[0]!.sweepAnalysisId, null, 'and stays the study run it was');
+    for (const [i, r] of runs.entries()) {
+      if (i === 0) continue;
+      assert.notEqual(r.id, [main0, main1, main2][i]?.id);
+      assert.equal(r.sweepAnalysisId, sw!.id, `${points[i]!.name} is a new run of the sweep`);
+      assert.equal(r.name, points[i]!.name);
+    }
+    const members = await runsBySweepAnalysisIds(db.sql, team, [sw!.id]);
+    assert.deepEqual(members.map((m) => m.id).sort(), runs.map((r) => r.id).sort());
+    assert.ok(members.every((m) => m.sweepId === sw!.id));
+
+    // starting the sweep queues jobs only for the runs it owns (the reused one has its own job)
+    await transaction(db.sql, async (tx) => {
+      const locked = (await lockSweep(tx, sw!.id))!;
+      assert.equal(locked.children.length, 4);
+      assert.equal(await startSweep(tx, bus, locked.sweep, locked.children), 3);
+    });
+    const keys = await db.sql<{ key: string }[]>`
+      select key from graphile_worker._private_jobs where key = any(${db.sql.array(runs.map((r) => `run:${r.id}`))})`;
+    assert.deepEqual(
+      keys.map((k) => k.key).sort(),
+      runs
+        .slice(1)
+        .map((r) => `run:${r.id}`)
+        .sort(),
+    );
+
+    // the reused run finishing advances the sweep it did not create
+    const claimed = (await claimRun(db.sql, bus, A, main0!.id))!;
+    assert.equal(await finishRun(db.sql, bus, A, claimed, 'SUCCEEDED'), true);
+    const progress = events.filter((e) => e.type === 'analysis.progress' && e.analysisId === sw!.id).at(-1);
+    assert.equal(progress?.type === 'analysis.progress' && progress.progress, 1 / 4);
+
+    // a second sweep over the same points reuses the finished run and the first sweep's own runs
+    const [sw2] = await db.sql<{ id: string }[]>`
+      insert into analyses (team_id, study_id, kind) values (${team}, ${study!.id}, 'BLOCK_SHUFFLE') returning id`;
+    const again = await transaction(db.sql, (tx) => addSweepRuns(tx, team, sw2!.id, points, { reuse: true }));
+    assert.equal(again.reused, 4);
+    assert.deepEqual(
+      again.runs.map((r) => r.id),
+      runs.map((r) => r.id),
+    );
+    // reuse off: every point trains afresh
+    const [sw3] = await db.sql<{ id: string }[]>`
+      insert into analyses (team_id, study_id, kind) values (${team}, ${study!.id}, 'BLOCK_SHUFFLE') returning id`;
+    const fresh = await transaction(db.sql, (tx) =>
+      addSweepRuns(tx, team, sw3!.id, points, { reuse: false }),
+    );
+    assert.equal(fresh.reused, 0);
+    assert.ok(fresh.runs.every((r) => r.sweepAnalysisId === sw3!.id));
   });
 });

@@ -11,7 +11,7 @@ import { transaction } from '../tx';
 import { type AnalysisRaw, type AnalysisRow, mapAnalysis } from './analyses';
 import { type CheckpointRow, createCheckpoint, type NewCheckpoint } from './checkpoints';
 import { mapRun, type RunRaw, type RunRow } from './runs';
-import { advanceSweep } from './sweeps';
+import { advanceSweep, lockSweepsOfRun } from './sweeps';
 
 /** Who is claiming: the runner's worker id (fencing), its compute backend, and when a heartbeat counts as stale. */
 export interface Claimant {
@@ -59,12 +59,12 @@ export function finishRun(
   sql: Sql,
   bus: EventBus,
   who: Pick<Claimant, 'workerId' | 'backend'>,
-  run: Pick<RunRow, 'id' | 'studyId' | 'sweepAnalysisId'>,
+  run: Pick<RunRow, 'id' | 'studyId'>,
   status: RunStatus,
   options: { error?: string | null; summary?: Record<string, unknown> } = {},
 ): Promise<boolean> {
   return transaction(sql, async (t) => {
-    if (run.sweepAnalysisId) await t`select id from analyses where id = ${run.sweepAnalysisId} for update`;
+    const sweeps = await lockSweepsOfRun(t, run.id);
     const queued = status === 'QUEUED';
     const rows = await t`
       update runs set status = ${status}, error = ${options.error ?? null},
@@ -84,7 +84,7 @@ export function finishRun(
       },
       t,
     );
-    if (run.sweepAnalysisId && !queued) await advanceSweep(t, bus, run.sweepAnalysisId);
+    if (!queued) for (const s of sweeps) await advanceSweep(t, bus, s);
     return true;
   });
 }
@@ -265,20 +265,17 @@ export async function failOrphans(sql: Sql, bus: EventBus, staleMs: number): Pro
       const error = `its runner stopped responding (last heartbeat ${r.heartbeat_at.toISOString()}) and its job has no attempts left`;
       await transaction(sql, async (t) => {
         if (table === 'runs') {
-          const [sweep] = await t<{ sweep_analysis_id: string | null }[]>`
-            select sweep_analysis_id from runs where id = ${r.id}`;
-          if (sweep?.sweep_analysis_id)
-            await t`select id from analyses where id = ${sweep.sweep_analysis_id} for update`;
-          const [u] = await t<{ study_id: string | null; sweep_analysis_id: string | null }[]>`
+          const sweeps = await lockSweepsOfRun(t, r.id);
+          const [u] = await t<{ study_id: string | null }[]>`
             update runs set status = 'FAILED', error = ${error}, finished_at = now()
             where id = ${r.id} and status = 'RUNNING' and heartbeat_at < ${stale(t, staleMs)}
-            returning study_id, sweep_analysis_id`;
+            returning study_id`;
           if (!u) return;
           await bus.publish(
             { type: 'run.status', runId: r.id, studyId: u.study_id, status: 'FAILED', error },
             t,
           );
-          if (u.sweep_analysis_id) await advanceSweep(t, bus, u.sweep_analysis_id);
+          for (const s of sweeps) await advanceSweep(t, bus, s);
         } else {
           const [u] = await t<{ study_id: string | null }[]>`
             update analyses set status = 'FAILED', error = ${error}, finished_at = now()

@@ -23,6 +23,7 @@ export interface RunRow {
   status: RunStatus;
   backend: string | null;
   error: string | null;
+  /** The sweep that fanned this run out (its owner); a sweep may also count runs it did not create (sweep_runs). */
   sweepAnalysisId: string | null;
   attempt: number;
   workerId: string | null;
@@ -48,6 +49,7 @@ export interface RunFilter {
   statuses?: readonly RunStatus[];
   seed?: number;
   initCheckpointId?: string;
+  /** Runs a sweep counts: the ones it fanned out and the existing ones it reuses. */
   sweepAnalysisId?: string;
 }
 
@@ -142,7 +144,8 @@ function where(sql: Sql, teamId: string, f: RunFilter) {
   if (f.statuses !== undefined) c.push(sql`status = any(${sql.array([...f.statuses])}::text[])`);
   if (f.seed !== undefined) c.push(sql`seed = ${f.seed}`);
   if (f.initCheckpointId !== undefined) c.push(sql`init_checkpoint_id = ${f.initCheckpointId}`);
-  if (f.sweepAnalysisId !== undefined) c.push(sql`sweep_analysis_id = ${f.sweepAnalysisId}`);
+  if (f.sweepAnalysisId !== undefined)
+    c.push(sql`id in (select run_id from sweep_runs where analysis_id = ${f.sweepAnalysisId})`);
   return c.reduce((a, b) => sql`${a} and ${b}`);
 }
 
@@ -207,20 +210,44 @@ export async function runsByInitCheckpointIds(
   return rows.map(mapRun);
 }
 
-/** Runs fanned out by any of these sweep analyses, oldest first. */
+/**
+ * The runs each of these sweeps counts (fanned out or reused, see {@link addSweepRuns}), oldest first, each with the
+ * sweep it was asked for (a reused run can belong to several).
+ */
 export async function runsBySweepAnalysisIds(
   sql: Sql,
   teamId: string,
   analysisIds: readonly string[],
-): Promise<RunRow[]> {
+): Promise<(RunRow & { sweepId: string })[]> {
   if (analysisIds.length === 0) return [];
-  const rows = await sql<RunRaw[]>`
-    select * from runs where team_id = ${teamId}
-      and sweep_analysis_id = any(${idArray(sql, analysisIds)}::bigint[]) order by id`;
-  return rows.map(mapRun);
+  const rows = await sql<(RunRaw & { member_of: string })[]>`
+    select r.*, m.analysis_id as member_of from sweep_runs m join runs r on r.id = m.run_id
+    where r.team_id = ${teamId} and m.analysis_id = any(${idArray(sql, analysisIds)}::bigint[])
+    order by r.id`;
+  return rows.map((r) => ({ ...mapRun(r), sweepId: r.member_of }));
 }
 
-/** Inserts runs with status QUEUED (one statement), in input order. */
+/**
+ * A fine-tune of the study that trains exactly this point (same dataset, model, init, init checkpoint, block size,
+ * seed and hyperparameters) and has not failed or been cancelled: the oldest finished one, else the oldest live one;
+ * null when there is none. Runs outside a study are never matched.
+ */
+export async function findEquivalentRun(sql: Sql, teamId: string, p: NewRun): Promise<RunRow | null> {
+  if (!p.studyId) return null;
+  const [r] = await sql<RunRaw[]>`
+    select * from runs
+    where team_id = ${teamId} and study_id = ${p.studyId} and kind = ${p.kind}
+      and dataset_id = ${p.datasetId} and model_id = ${p.modelId} and init = ${p.init}
+      and init_checkpoint_id is not distinct from ${p.initCheckpointId ?? null}::bigint
+      and block_size is not distinct from ${p.blockSize ?? null}::integer
+      and seed = ${p.seed ?? 0}
+      and hyperparameters = ${sql.json((p.hyperparameters ?? {}) as never)}::jsonb
+      and status in ('QUEUED', 'RUNNING', 'SUCCEEDED') and cancel_requested_at is null
+    order by (status = 'SUCCEEDED') desc, id limit 1`;
+  return r ? mapRun(r) : null;
+}
+
+/** Inserts runs with status QUEUED (one statement), in input order; a sweep's own runs are also listed as its runs. */
 export async function createRuns(sql: Sql, teamId: string, runs: readonly NewRun[]): Promise<RunRow[]> {
   if (runs.length === 0) return [];
   const values = runs.map((r) => ({
@@ -239,6 +266,10 @@ export async function createRuns(sql: Sql, teamId: string, runs: readonly NewRun
   }));
   const rows = await sql<RunRaw[]>`
     insert into runs ${sql(values as never)} returning *`;
+  const members = rows.flatMap((r) =>
+    r.sweep_analysis_id ? [{ analysis_id: r.sweep_analysis_id, run_id: r.id }] : [],
+  );
+  if (members.length > 0) await sql`insert into sweep_runs ${sql(members as never)}`;
   return rows.map(mapRun).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
