@@ -9,7 +9,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // the workspace packages the server imports are TypeScript sources
-  transpilePackages: [],
+  transpilePackages: ['@basin/schema', '@basin/db'],
 };
 
 export default config;

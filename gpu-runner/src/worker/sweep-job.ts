@@ -51,8 +51,11 @@ export async function sweepJob(env: JobEnv, analysisId: string): Promise<void> {
     if (!locked || !['QUEUED', 'RUNNING'].includes(locked.sweep.status)) return;
     const { sweep: a, children } = locked;
     if (a.status === 'QUEUED') {
-      await startSweep(t, env.bus, a, children);
-      env.log.info(`sweep ${a.id} (${a.kind}): ${children.length} fine-tunes queued`);
+      const queued = await startSweep(t, env.bus, a, children);
+      const reused = children.length - queued;
+      env.log.info(
+        `sweep ${a.id} (${a.kind}): ${queued} fine-tunes queued${reused ? `, ${reused} of the study's runs reused` : ''}`,
+      );
     }
     if (children.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING')) return;
     const failed = children.filter((r) => r.status !== 'SUCCEEDED');

@@ -1,7 +1,8 @@
 /**
  * The training settings a run stores (`runs.hyperparameters`), declared once with their bounds and defaults: the
  * API checks a request with them and the runner checks a job with them, so a bound changed here changes both and
- * both refuse a bad value with the same message.
+ * both refuse a bad value with the same message; the dashboard's launch forms check with the same rules
+ * (`@basin/db/hyperparameters`: this module imports nothing, so it is safe in a browser bundle).
  */
 
 /** A numeric setting: its kind, its range (inclusive unless open) and its default (absent: optional, not stored). */
@@ -137,16 +138,21 @@ export function expectedText(rule: NumberRule): string {
   return `a number in ${rule.openMin ? '(' : '['}${rule.min}, ${rule.max}${rule.openMax ? ')' : ']'}`;
 }
 
-/** `value` if it satisfies `rule`, else a {@link HyperparameterError} naming `field`. */
-export function checkNumber(field: string, value: unknown, rule: NumberRule): number {
-  const ok =
+/** Whether `value` is a number that `rule` accepts (the dashboard's forms check with it before sending). */
+export function satisfies(rule: NumberRule, value: unknown): value is number {
+  return (
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (rule.kind !== 'int' || Number.isInteger(value)) &&
     (rule.openMin ? value > rule.min : value >= rule.min) &&
-    (rule.openMax ? value < rule.max : value <= rule.max);
-  if (!ok) throw new HyperparameterError(field, value, expectedText(rule));
-  return value as number;
+    (rule.openMax ? value < rule.max : value <= rule.max)
+  );
+}
+
+/** `value` if it satisfies `rule`, else a {@link HyperparameterError} naming `field`. */
+export function checkNumber(field: string, value: unknown, rule: NumberRule): number {
+  if (!satisfies(rule, value)) throw new HyperparameterError(field, value, expectedText(rule));
+  return value;
 }
 
 /** The checked settings, defaults filled in where a rule has one. */

@@ -6,7 +6,7 @@
  * [0, 1]; every array that is indexed by another array (a λ grid, a module list) has the same length as it.
  *
  * Fields added later are absent from rows written before them: a reader treats a missing `sanity` as `[]`, a missing
- * `dataset` as `null` and a missing `note` as `null` (the API does; see {@link withResultDefaults}).
+ * `dataset` as `null` and a missing `note` or `split` as `null` (the API does; see {@link withResultDefaults}).
  */
 
 import type { AnalysisKind, PairType } from './domain';
@@ -115,8 +115,8 @@ export interface MistakesResult {
   kind: 'MISTAKES';
   /** Number of test examples compared. */
   examples: number;
-  /** Dataset split the examples came from ('test' by default). */
-  split: string;
+  /** Dataset split the examples came from ('test' by default; null in rows written before it was recorded). */
+  split: string | null;
   /** The dataset evaluated on (null in rows written before it was recorded). */
   dataset: DatasetRef | null;
   pairs: MistakesPair[];
@@ -224,8 +224,8 @@ export interface ModuleCriticalityResult {
   alphas: number[];
   sigmas: number[];
   modules: ModuleCriticality[];
-  /** Dataset split the losses were measured on ('train' by default). */
-  split: string;
+  /** Dataset split the losses were measured on ('train' by default; null in rows written before it was recorded). */
+  split: string | null;
   /**
    * The dataset evaluated on: `params.datasetId`, else the final checkpoint's run's (null in rows written before it
    * was recorded).
@@ -320,6 +320,7 @@ export function withResultDefaults<T extends AnalysisResult | null>(result: T): 
   const sanity = (result as { sanity?: SanityFlag[] }).sanity ?? [];
   const r: Record<string, unknown> = { ...result, sanity };
   if (['CKA', 'MISTAKES', 'BARRIER', 'MODULE_CRITICALITY'].includes(result.kind)) r.dataset ??= null;
+  if (['MISTAKES', 'MODULE_CRITICALITY'].includes(result.kind)) r.split ??= null;
   if (result.kind === 'BLOCK_SHUFFLE')
     r.rows = result.rows.map((row) => ({ ...row, note: (row as { note?: string | null }).note ?? null }));
   return r as T;

@@ -1,8 +1,13 @@
+import type * as Db from '@basin/db';
 import { type SanityCode as DbSanityCode, type SanityFlag as DbSanityFlag, SANITY_CODES } from '@basin/db';
 import { createUnionType, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PairType } from '../common/enums';
 
-// GraphQL shapes of packages/db/src/results.ts (documented in apps/api/RESULTS.md). Field names match the JSON.
+// GraphQL shapes of packages/db/src/results.ts (documented in apps/api/RESULTS.md). Field names match the JSON:
+// each class implements its stored shape, so a field added, renamed or retyped there fails the typecheck here.
+
+/** The stored shape a GraphQL class must carry (`kind` is the union's discriminator, `sanity` a resolver). */
+type Shape<T> = Omit<T, 'kind' | 'sanity'>;
 
 /** Why a result may not be trustworthy: the codes declared once in @basin/db (`SANITY_CODES`). */
 export const SanityCode = Object.fromEntries(SANITY_CODES.map((c) => [c, c])) as {
@@ -25,7 +30,7 @@ registerEnumType(SanityCode, {
 });
 
 @ObjectType({ description: 'One reason to distrust a result.' })
-export class SanityFlag {
+export class SanityFlag implements Shape<Db.SanityFlag> {
   @Field(() => SanityCode)
   code!: SanityCode;
 
@@ -40,7 +45,7 @@ export class SanityFlag {
 }
 
 @ObjectType({ description: 'The dataset an analysis evaluated on.' })
-export class DatasetRef {
+export class DatasetRef implements Shape<Db.DatasetRef> {
   @Field(() => ID)
   id!: string;
 
@@ -63,7 +68,7 @@ abstract class CheckedResult {
 }
 
 @ObjectType({ description: 'One side of a compared pair.' })
-export class ModelRef {
+export class ModelRef implements Shape<Db.ModelRef> {
   @Field(() => ID)
   checkpointId!: string;
 
@@ -75,7 +80,7 @@ export class ModelRef {
 }
 
 @ObjectType({ description: 'A quantity over seeds: mean, sample std, 95% CI of the mean, values.' })
-export class SeedStats {
+export class SeedStats implements Shape<Db.SeedStats> {
   @Field(() => Float)
   mean!: number;
 
@@ -96,7 +101,7 @@ export class SeedStats {
 }
 
 @ObjectType({ description: 'CKA between every module of A and every module of B.' })
-export class CkaPair {
+export class CkaPair implements Shape<Db.CkaPair> {
   @Field(() => ModelRef)
   a!: ModelRef;
 
@@ -117,7 +122,7 @@ export class CkaPair {
 }
 
 @ObjectType()
-export class CkaResult extends CheckedResult {
+export class CkaResult extends CheckedResult implements Shape<Db.CkaResult> {
   @Field(() => Boolean)
   debiased!: boolean;
 
@@ -135,7 +140,7 @@ export class CkaResult extends CheckedResult {
 }
 
 @ObjectType({ description: 'Common and uncommon mistakes of two models on the same examples.' })
-export class MistakesPair {
+export class MistakesPair implements Shape<Db.MistakesPair> {
   @Field(() => ModelRef)
   a!: ModelRef;
 
@@ -168,7 +173,7 @@ export class MistakesPair {
 }
 
 @ObjectType()
-export class MistakesResult extends CheckedResult {
+export class MistakesResult extends CheckedResult implements Shape<Db.MistakesResult> {
   @Field(() => Int)
   examples!: number;
 
@@ -183,7 +188,7 @@ export class MistakesResult extends CheckedResult {
 }
 
 @ObjectType()
-export class ModuleDistance {
+export class ModuleDistance implements Shape<Db.ModuleDistance> {
   @Field(() => String)
   module!: string;
 
@@ -195,7 +200,7 @@ export class ModuleDistance {
 }
 
 @ObjectType({ description: 'A module left out because its shapes differ.' })
-export class ExcludedModule {
+export class ExcludedModule implements Shape<Db.ExcludedModule> {
   @Field(() => String)
   module!: string;
 
@@ -210,7 +215,7 @@ export class ExcludedModule {
 }
 
 @ObjectType()
-export class ParamDistancePair {
+export class ParamDistancePair implements Shape<Db.ParamDistancePair> {
   @Field(() => ModelRef)
   a!: ModelRef;
 
@@ -231,13 +236,13 @@ export class ParamDistancePair {
 }
 
 @ObjectType()
-export class ParamDistanceResult extends CheckedResult {
+export class ParamDistanceResult extends CheckedResult implements Shape<Db.ParamDistanceResult> {
   @Field(() => [ParamDistancePair])
   pairs!: ParamDistancePair[];
 }
 
 @ObjectType({ description: 'Loss and error along θ(λ) = (1−λ)θ_A + λθ_B, and the barriers.' })
-export class BarrierPair {
+export class BarrierPair implements Shape<Db.BarrierPair> {
   @Field(() => ModelRef)
   a!: ModelRef;
 
@@ -264,7 +269,7 @@ export class BarrierPair {
 }
 
 @ObjectType()
-export class BarrierResult extends CheckedResult {
+export class BarrierResult extends CheckedResult implements Shape<Db.BarrierResult> {
   @Field(() => String)
   split!: string;
 
@@ -276,7 +281,7 @@ export class BarrierResult extends CheckedResult {
 }
 
 @ObjectType()
-export class ModuleCriticality {
+export class ModuleCriticality implements Shape<Db.ModuleCriticality> {
   @Field(() => String)
   module!: string;
 
@@ -303,7 +308,7 @@ export class ModuleCriticality {
 }
 
 @ObjectType()
-export class ModuleCriticalityResult extends CheckedResult {
+export class ModuleCriticalityResult extends CheckedResult implements Shape<Db.ModuleCriticalityResult> {
   @Field(() => ModelRef)
   initial!: ModelRef;
 
@@ -347,7 +352,7 @@ export class ModuleCriticalityResult extends CheckedResult {
 }
 
 @ObjectType({ description: 'One block size of a block-shuffle sweep: P-T vs RI-T over seeds.' })
-export class BlockShuffleRow {
+export class BlockShuffleRow implements Shape<Db.BlockShuffleRow> {
   @Field(() => Int, { nullable: true, description: 'null = none, 0 = "*".' })
   blockSize!: number | null;
 
@@ -383,7 +388,7 @@ export class BlockShuffleRow {
 }
 
 @ObjectType()
-export class BlockShuffleResult extends CheckedResult {
+export class BlockShuffleResult extends CheckedResult implements Shape<Db.BlockShuffleResult> {
   @Field(() => ID)
   datasetId!: string;
 
@@ -398,7 +403,7 @@ export class BlockShuffleResult extends CheckedResult {
 }
 
 @ObjectType({ description: 'Fine-tuning from one pretraining checkpoint, over seeds.' })
-export class CheckpointSweepPoint {
+export class CheckpointSweepPoint implements Shape<Db.CheckpointSweepPoint> {
   @Field(() => ID)
   checkpointId!: string;
 
@@ -431,7 +436,7 @@ export class RandomInitBaseline {
 }
 
 @ObjectType()
-export class CheckpointSweepResult extends CheckedResult {
+export class CheckpointSweepResult extends CheckedResult implements Shape<Db.CheckpointSweepResult> {
   @Field(() => ID)
   pretrainRunId!: string;
 

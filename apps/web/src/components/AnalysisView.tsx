@@ -5,7 +5,7 @@ import { useEffect } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { fmt, kindLabel, when } from '../lib/format';
 import { ANALYSIS, ANALYSIS_EVENTS } from '../lib/queries';
-import type { AnalysisDetail, AnalysisResult } from '../lib/types';
+import type { AnalysisResult } from '../lib/types';
 import { BarrierView } from './analysis/BarrierView';
 import { BlockShuffleView } from './analysis/BlockShuffleView';
 import { CkaView } from './analysis/CkaView';
@@ -35,7 +35,7 @@ function Result({ r }: { r: AnalysisResult }) {
 }
 
 export function AnalysisView({ id }: { id: string }) {
-  const [res, refetch] = useQuery<{ analysis: AnalysisDetail }>({ query: ANALYSIS, variables: { id } });
+  const [res, refetch] = useQuery({ query: ANALYSIS, variables: { id } });
   const a = res.data?.analysis;
   const pending = a?.status === 'QUEUED' || a?.status === 'RUNNING';
   const studyId = a?.study?.id;

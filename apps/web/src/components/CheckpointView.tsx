@@ -6,25 +6,8 @@ import { fmt, kindLabel, when } from '../lib/format';
 import { CHECKPOINT } from '../lib/queries';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
 
-interface Data {
-  checkpoint: {
-    id: string;
-    step: number;
-    epoch: number;
-    blobHash: string;
-    blobSize: number;
-    metrics: Record<string, unknown>;
-    createdAt: string;
-    model: { id: string; name: string; family: string; depth: number };
-    run: { id: string; name: string; study: { id: string; name: string } | null } | null;
-    parent: { id: string; epoch: number; run: { id: string; name: string } | null } | null;
-    runsStartedFrom: { id: string; name: string; init: string; status: string }[];
-    analyses: { id: string; kind: string; name: string; status: string }[];
-  };
-}
-
 export function CheckpointView({ id }: { id: string }) {
-  const [res, refetch] = useQuery<Data>({ query: CHECKPOINT, variables: { id } });
+  const [res, refetch] = useQuery({ query: CHECKPOINT, variables: { id } });
   const c = res.data?.checkpoint;
   if (res.error && !c)
     return <ErrorBox error={res.error} retry={() => refetch({ requestPolicy: 'network-only' })} />;

@@ -4,12 +4,12 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from 'urql';
-import { type CompareData, compareChart } from '../lib/compare-chart';
+import { compareChart } from '../lib/compare-chart';
 import { type CompareSelection, GROUP_FIELDS, selectionQuery } from '../lib/compare-url';
 import { initLabel } from '../lib/format';
 import { groupLabel } from '../lib/group-label';
 import { COMPARE, RUNS, STUDY_NAMES } from '../lib/queries';
-import type { RunGroupField, RunRow } from '../lib/types';
+import type { RunGroupField } from '../lib/types';
 import { Chart } from './Chart';
 import { Downloads } from './Downloads';
 import { color } from './palette';
@@ -27,10 +27,8 @@ const FIELD_LABEL: Record<RunGroupField, string> = {
 
 function RunPicker({ selected, toggle }: { selected: Set<string>; toggle: (id: string) => void }) {
   const [studyId, setStudyId] = useState('');
-  const [studies] = useQuery<{ studies: { id: string; name: string }[] }>({ query: STUDY_NAMES });
-  const [runs] = useQuery<{
-    runs: { totalCount: number; edges: { node: RunRow & { metricKeys: { key: string }[] } }[] };
-  }>({
+  const [studies] = useQuery({ query: STUDY_NAMES });
+  const [runs] = useQuery({
     query: RUNS,
     variables: { first: 100, filter: studyId ? { studyId } : null },
   });
@@ -90,7 +88,7 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
     router.replace(`/compare?${selectionQuery(sel)}`, { scroll: false });
   }, [sel, router]);
 
-  const [res, refetch] = useQuery<CompareData>({
+  const [res, refetch] = useQuery({
     query: COMPARE,
     variables: {
       runIds: sel.runs,

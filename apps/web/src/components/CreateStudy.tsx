@@ -13,7 +13,7 @@ export function CreateStudy() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [local, setLocal] = useState<string | undefined>();
-  const [res, create] = useMutation<{ createStudy: { id: string } }>(CREATE_STUDY);
+  const [res, create] = useMutation(CREATE_STUDY);
   const router = useRouter();
   const api = fieldErrors(res.error);
 

@@ -7,7 +7,6 @@ import { LAUNCH_CONTEXT } from '../lib/queries';
 import { AnalysisTab } from './launch/AnalysisTab';
 import { FineTuneTab } from './launch/FineTuneTab';
 import { SweepTab } from './launch/SweepTab';
-import type { Context } from './launch/shared';
 import { Empty, ErrorBox, Loading } from './States';
 
 type Tab = 'finetune' | 'sweep' | 'analysis';
@@ -28,7 +27,7 @@ export function LaunchView({
   tab: Tab;
 }) {
   const [tab, setTab] = useState<Tab>(initialTab);
-  const [res, refetch] = useQuery<Context>({ query: LAUNCH_CONTEXT });
+  const [res, refetch] = useQuery({ query: LAUNCH_CONTEXT });
   const ctx = res.data;
   const onKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);

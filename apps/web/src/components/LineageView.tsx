@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { layoutGraph } from '../lib/layout';
-import { type LineageData, lineageGraph, type NodeType } from '../lib/lineage';
+import { lineageGraph, type NodeType } from '../lib/lineage';
 import { LINEAGE } from '../lib/queries';
 import { Empty, ErrorBox, Loading } from './States';
 
@@ -20,17 +20,8 @@ const COLORS: Record<NodeType, { fill: string; stroke: string; name: string }> =
 const W = 168;
 const H = 30;
 
-interface Data {
-  study: {
-    id: string;
-    name: string;
-    runs: { totalCount: number; edges: { node: LineageData['runs'][number] }[] };
-    analyses: LineageData['analyses'];
-  };
-}
-
 export function LineageView({ id }: { id: string }) {
-  const [res, refetch] = useQuery<Data>({ query: LINEAGE, variables: { id } });
+  const [res, refetch] = useQuery({ query: LINEAGE, variables: { id } });
   const router = useRouter();
   const study = res.data?.study;
   const graph = useMemo(() => {

@@ -66,7 +66,7 @@ function MetricChart({
 }
 
 export function RunView({ id }: { id: string }) {
-  const [res, refetch] = useQuery<{ run: RunDetail }>({ query: RUN, variables: { id, buckets: 500 } });
+  const [res, refetch] = useQuery({ query: RUN, variables: { id, buckets: 500 } });
   const [cancelRes, cancel] = useMutation(CANCEL_RUN);
   const run = res.data?.run;
   const { live, liveStatus, events, active } = useLiveRun(id, run, () =>

@@ -9,7 +9,6 @@ import {
   formatCell,
   groupByTarget,
   type LinkContext,
-  type StudyAnalysis,
   setupOf,
   VERDICT_CLASS,
   VERDICT_TEXT,
@@ -17,26 +16,10 @@ import {
 import { initLabel, kindLabel, pct, slug, when } from '../lib/format';
 import { STUDY, STUDY_EVENTS } from '../lib/queries';
 import { finalAccuracy } from '../lib/run-summary';
-import type { Finding, FindingsTable, RunRow } from '../lib/types';
+import type { Finding, FindingsTable, StudyData } from '../lib/types';
 import { Empty, ErrorBox, Loading, StatusBadge } from './States';
 
-export interface StudyData {
-  study: {
-    id: string;
-    name: string;
-    description: string;
-    createdAt: string;
-    runCount: number;
-    config: Record<string, unknown> | null;
-    /** Computed by the API, per claim and target; the page only shows them. */
-    findings: Finding[];
-    findingsTables: FindingsTable[];
-    runs: { totalCount: number; edges: { node: RunRow }[] };
-    /** With the dataset each result names (the page links a finding to the analysis it rests on). */
-    analyses: StudyAnalysis[];
-  };
-  datasets?: { id: string; name: string }[];
-}
+export type { StudyData };
 
 /** One claim on one target: the API's verdict, what it measured, the rule, its warnings, and where to look. */
 function FindingCard({ f, ctx }: { f: Finding; ctx: LinkContext }) {
@@ -127,7 +110,7 @@ function FindingsTableView({ t }: { t: FindingsTable }) {
  * findings is the API's (`Study.findings`, `Study.findingsTables`), the same the CLI prints.
  */
 export function StudyView({ id, initial }: { id: string; initial?: StudyData | null }) {
-  const [res, refetch] = useQuery<StudyData>({ query: STUDY, variables: { id } });
+  const [res, refetch] = useQuery({ query: STUDY, variables: { id } });
   // a run or analysis changing status changes the findings: refetch then (progress events are left to run pages)
   useSubscription(
     { query: STUDY_EVENTS, variables: { studyId: id } },

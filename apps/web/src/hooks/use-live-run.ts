@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useSubscription } from 'urql';
 import { RUN_PROGRESS } from '../lib/queries';
 import type { LivePoints } from '../lib/run-charts';
-import type { LiveEvent, RunStatus } from '../lib/types';
+import type { RunStatus } from '../lib/types';
 
 /** Statuses of a run that can still change: the page listens live while the run is in one. */
 export const ACTIVE: RunStatus[] = ['QUEUED', 'RUNNING'];
@@ -33,32 +33,29 @@ export function useLiveRun(
   const [events, setEvents] = useState(0);
   const active = stored ? ACTIVE.includes(liveStatus.status ?? stored.status) : false;
 
-  useSubscription<{ runProgress: LiveEvent }>(
-    { query: RUN_PROGRESS, variables: { runId }, pause: !stored || !active },
-    (_prev, data) => {
-      const e = data.runProgress;
-      setEvents((n) => n + 1);
-      if (e.type === 'RUN_PROGRESS' && e.metrics && e.step !== null) {
-        const step = e.step;
-        setLive((prev) => {
-          const next = { ...prev };
-          for (const m of e.metrics ?? []) next[m.key] = [...(next[m.key] ?? []), { step, value: m.value }];
-          return next;
-        });
-        setLiveStatus((s) => ({ ...s, step, epoch: e.epoch ?? s.epoch }));
-      }
-      if (e.type === 'RUN_STATUS') {
-        setLiveStatus((s) => ({
-          ...s,
-          status: e.status ?? s.status,
-          backend: e.backend ?? s.backend,
-          error: e.error ?? s.error,
-        }));
-        if (e.status && !ACTIVE.includes(e.status)) refetch();
-      }
-      if (e.type === 'CHECKPOINT_SAVED') refetch();
-      return data;
-    },
-  );
+  useSubscription({ query: RUN_PROGRESS, variables: { runId }, pause: !stored || !active }, (_prev, data) => {
+    const e = data.runProgress;
+    setEvents((n) => n + 1);
+    if (e.type === 'RUN_PROGRESS' && e.metrics && e.step !== null) {
+      const step = e.step;
+      setLive((prev) => {
+        const next = { ...prev };
+        for (const m of e.metrics ?? []) next[m.key] = [...(next[m.key] ?? []), { step, value: m.value }];
+        return next;
+      });
+      setLiveStatus((s) => ({ ...s, step, epoch: e.epoch ?? s.epoch }));
+    }
+    if (e.type === 'RUN_STATUS') {
+      setLiveStatus((s) => ({
+        ...s,
+        status: e.status ?? s.status,
+        backend: e.backend ?? s.backend,
+        error: e.error ?? s.error,
+      }));
+      if (e.status && !ACTIVE.includes(e.status)) refetch();
+    }
+    if (e.type === 'CHECKPOINT_SAVED') refetch();
+    return data;
+  });
   return { live, liveStatus, events, active };
 }

@@ -5,7 +5,7 @@ import { type CompareData, compareChart } from './compare-chart';
 const run = (id: string, name: string) => ({
   id,
   name,
-  init: 'PRETRAINED',
+  init: 'PRETRAINED' as const,
   blockLabel: 'none',
   seed: 0,
   study: null,
@@ -14,6 +14,7 @@ const cmp: CompareData['compareRuns'] = {
   key: 'train/loss',
   from: null,
   to: null,
+  buckets: 2,
   series: [
     {
       run: run('1', 'a'),

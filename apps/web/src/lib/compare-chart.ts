@@ -7,40 +7,9 @@ import { color } from '../components/palette';
 import { toCsv } from './csv';
 import { groupLabel } from './group-label';
 import { alignBuckets, bandOnBuckets, bucketOrder } from './series';
+import type { CompareData } from './types';
 
-/** The `compareRuns` fields the compare page reads. */
-export interface CompareData {
-  compareRuns: {
-    key: string;
-    from: number | null;
-    to: number | null;
-    series: {
-      run: {
-        id: string;
-        name: string;
-        init: string;
-        blockLabel: string;
-        seed: number;
-        study: { id: string; name: string } | null;
-      };
-      bucketIndexes: number[];
-      columns: { step: number[]; last: number[]; min: number[]; max: number[]; count: number[] };
-    }[];
-    groups: {
-      key: string;
-      runs: { id: string }[];
-      band: {
-        bucket: number;
-        step: number;
-        mean: number;
-        std: number;
-        min: number;
-        max: number;
-        n: number;
-      }[];
-    }[];
-  };
-}
+export type { CompareData };
 
 /** What the chart draws: x (steps), one y array per series, the series, the filled bands, and the CSV. */
 export interface CompareChart {

@@ -47,6 +47,7 @@ const run = (id: string, over: Partial<RunRow> = {}): RunRow => ({
   backend: null,
   createdAt: '2026-01-01T00:00:00Z',
   summary: {},
+  study: null,
   dataset: MNIST,
   sweepAnalysis: null,
   initCheckpoint: null,

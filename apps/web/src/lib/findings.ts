@@ -135,10 +135,12 @@ export function mainFineTunes(runs: readonly RunRow[], target?: string): RunRow[
  */
 export function analysisTarget(a: StudyAnalysis, ctx: Pick<LinkContext, 'runs' | 'datasets'>): string | null {
   const r = a.result;
-  if (r?.dataset?.name) return r.dataset.name;
+  const dataset = r && 'dataset' in r ? r.dataset : null;
+  if (dataset?.name) return dataset.name;
   const names = new Map<string, string>(ctx.runs.map((run) => [run.dataset.id, run.dataset.name]));
   for (const [id, name] of ctx.datasets ?? []) names.set(id, name);
-  if (r?.datasetId) return names.get(r.datasetId) ?? null;
+  const datasetId = r && 'datasetId' in r ? r.datasetId : null;
+  if (datasetId) return names.get(datasetId) ?? null;
   const runs = new Map(ctx.runs.map((run) => [run.id, run]));
   for (const i of a.inputs) {
     const run = runs.get(i.run?.id ?? i.checkpoint?.run?.id ?? '');

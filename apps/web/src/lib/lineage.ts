@@ -1,26 +1,7 @@
 import { initLabel, kindLabel } from './format';
+import type { LineageData } from './types';
 
-/** What the lineage query returns (per study). */
-export interface LineageData {
-  runs: {
-    id: string;
-    name: string;
-    kind: 'PRETRAIN' | 'FINETUNE';
-    init: 'PRETRAINED' | 'RANDOM';
-    status: string;
-    blockLabel: string;
-    initCheckpoint: { id: string } | null;
-    checkpoints: { id: string; step: number; epoch: number }[];
-  }[];
-  analyses: {
-    id: string;
-    kind: string;
-    name: string;
-    status: string;
-    inputs: { checkpoint: { id: string } | null; run: { id: string } | null }[];
-  }[];
-}
-
+export type { LineageData };
 export type NodeType = 'pretrain' | 'pt' | 'rit' | 'checkpoint' | 'analysis';
 
 export interface LineageNode {

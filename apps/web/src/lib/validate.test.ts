@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  checkHyperparameters,
+  expectedText,
+  HYPERPARAMETER_RULES,
+  type NumberRule,
+} from '@basin/db/hyperparameters';
 import { checkAnalysis, checkFineTune, checkSweep, parseBlock, parseIntList } from './validate';
 
 const ft = {
@@ -79,4 +85,22 @@ test('sweeps and analyses check their own fields', () => {
     { checkpointId: '1', role: 'initial' },
     { checkpointId: '2', role: 'final' },
   ]);
+});
+
+test('the forms use the bounds the API and the runner check (one declaration in @basin/db)', () => {
+  const form = { ...ft, initCheckpointId: '5' };
+  for (const key of ['epochs', 'batchSize', 'learningRate'] as const) {
+    const rule: NumberRule = HYPERPARAMETER_RULES[key];
+    const over = rule.kind === 'int' ? rule.max + 1 : rule.max * 1.01;
+    const r = checkFineTune({ ...form, [key]: String(over) });
+    assert.equal(r.ok, false, `${key} = ${over}`);
+    assert.ok(!r.ok && r.errors[key]?.includes(expectedText(rule)), !r.ok ? r.errors[key] : '');
+    // the API refuses the same value in the same words
+    assert.throws(() => checkHyperparameters({ [key]: over }, 'input.hyperparameters'), {
+      message: new RegExp(
+        `input\\.hyperparameters\\.${key}: expected ${expectedText(rule).replace(/[()[\]]/g, '\\$&')}`,
+      ),
+    });
+    assert.equal(checkFineTune({ ...form, [key]: String(rule.max) }).ok, true, `${key} = ${rule.max}`);
+  }
 });

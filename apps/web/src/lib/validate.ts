@@ -3,6 +3,8 @@
  * names the API uses (so an API error lands on the same field). The API checks again; these save a round trip.
  */
 
+import { expectedText, HYPERPARAMETER_RULES, type NumberRule, satisfies } from '@basin/db/hyperparameters';
+
 export type Errors = Record<string, string>;
 export type Checked<T> = { ok: true; input: T } | { ok: false; errors: Errors };
 
@@ -40,15 +42,19 @@ export interface HyperForm {
   learningRate: string;
 }
 
-function hyper(h: HyperForm, errors: Errors) {
-  const epochs = intIn(h.epochs, 1, 10_000);
-  if (epochs === null) errors.epochs = 'Epochs: a whole number from 1 to 10,000.';
-  const batchSize = intIn(h.batchSize, 1, 65_536);
-  if (batchSize === null) errors.batchSize = 'Batch size: a whole number from 1 to 65,536.';
-  const lr = Number(h.learningRate);
-  if (!h.learningRate.trim() || !Number.isFinite(lr) || lr <= 0 || lr > 10)
-    errors.learningRate = 'Learning rate: a number above 0 and at most 10, e.g. 0.01.';
-  return { epochs: epochs ?? 0, batchSize: batchSize ?? 0, learningRate: lr };
+const HYPER_LABELS = { epochs: 'Epochs', batchSize: 'Batch size', learningRate: 'Learning rate' } as const;
+
+/** The form's settings, checked with the rules the API and the runner use (so the bounds and words agree). */
+function hyper(h: HyperForm, errors: Errors): Record<keyof HyperForm, number> {
+  const out = { epochs: 0, batchSize: 0, learningRate: 0 };
+  for (const k of Object.keys(HYPER_LABELS) as (keyof HyperForm)[]) {
+    const rule: NumberRule = HYPERPARAMETER_RULES[k];
+    const raw = h[k].trim();
+    const v = raw === '' ? Number.NaN : Number(raw);
+    if (satisfies(rule, v)) out[k] = v;
+    else errors[k] = `${HYPER_LABELS[k]}: ${expectedText(rule)}.`;
+  }
+  return out;
 }
 
 export interface FineTuneForm extends HyperForm {

@@ -1,5 +1,5 @@
 import { print } from '@0no-co/graphql.web';
-import type { TadaDocumentNode } from '../graphql';
+import type { TadaDocumentNode } from '@basin/schema';
 
 /** A GraphQL error as the API sent it: message plus `extensions.code`. */
 export class GraphQLRequestError extends Error {

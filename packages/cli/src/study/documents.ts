@@ -1,5 +1,5 @@
 /** Every GraphQL document the CLI sends, typed from the schema (see ../graphql.ts). */
-import { graphql } from '../graphql';
+import { graphql } from '@basin/schema';
 
 /** The study's findings and tables, exactly as the API computes them. */
 export const FINDINGS_QUERY = graphql(`

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ResultOf, VariablesOf } from '../graphql';
+import type { ResultOf, VariablesOf } from '@basin/schema';
 import type { GraphQLClient } from './client';
 import {
   CREATE_STUDY,

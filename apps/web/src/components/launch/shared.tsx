@@ -5,28 +5,12 @@ import { type ReactNode, useState } from 'react';
 import { type AnyVariables, type DocumentInput, useMutation } from 'urql';
 import { fieldErrors } from '../../lib/api-errors';
 import { fmt } from '../../lib/format';
+import type { LaunchContext } from '../../lib/types';
 import type { Checked, Errors } from '../../lib/validate';
 import { aria, Field } from '../Field';
 
 /** What the launch forms choose from: studies, datasets, models and every run's checkpoints. */
-export interface Context {
-  studies: { id: string; name: string }[];
-  datasets: { id: string; name: string; kind: string }[];
-  models: { id: string; name: string }[];
-  runs: {
-    edges: {
-      node: {
-        id: string;
-        name: string;
-        kind: string;
-        init: string;
-        status: string;
-        study: { id: string } | null;
-        checkpoints: { id: string; step: number; epoch: number }[];
-      };
-    }[];
-  };
-}
+export type Context = LaunchContext;
 
 /** Shared submit logic: check locally, send, then show the API's errors on the fields they name. */
 export function useLaunch<F>(
