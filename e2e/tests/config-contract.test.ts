@@ -62,3 +62,16 @@ test('every variable in the README table is read by the code', () => {
     assert.ok(hits.length > 0, `${v} (README) is read somewhere in the code`);
   }
 });
+
+test('compose serves the network only with tokens on (the API and the dashboard refuse it with auth off)', () => {
+  for (const name of ['api', 'web']) {
+    const env = compose.services[name]?.environment ?? {};
+    const host = env[name === 'api' ? 'API_HOST' : 'WEB_HOST'];
+    assert.equal(host, '0.0.0.0', `${name} binds the container's interfaces (published by ports)`);
+    assert.match(
+      String(env.BASIN_AUTH),
+      /^\$\{BASIN_AUTH:-token\}$/,
+      `${name}: tokens unless told otherwise`,
+    );
+  }
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { connect, startEmbedded } from '@basin/db';
@@ -11,9 +11,9 @@ after(killAll);
 
 const home = () => mkdtempSync(join(tmpdir(), 'basin-e2e-'));
 
-async function healthy(port: number): Promise<boolean> {
+async function healthy(port: number, host = '127.0.0.1'): Promise<boolean> {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+    return (await fetch(`http://${host}:${port}/healthz`)).ok;
   } catch {
     return false;
   }
@@ -43,6 +43,12 @@ describe('basin start on the embedded database', () => {
     );
     if (/GraphQL {4}http:/.test(out)) {
       await waitUntil(() => healthy(apiPort), 90_000, `API /healthz on ${apiPort}`);
+      // auth is off on the embedded default: the API serves this machine only, and says so
+      assert.match(out, /GraphQL {4}http:\/\/localhost:\d+\/graphql .*this machine only/);
+      const lan = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+      if (lan) assert.equal(await healthy(apiPort, lan), false, `the API does not answer on ${lan}`);
     }
     assert.ok(processesWithMark(basin.mark).length >= 1);
 
@@ -95,9 +101,15 @@ describe('basin start refuses bad configuration with one clear line', () => {
     assert.doesNotMatch(basin.output(), /\n\s+at /, 'no stack trace');
   };
 
-  test('malformed DATABASE_URL', () =>
+  test('malformed DATABASE_URL', async () =>
     expectOneLine(
-      { BASIN_HOME: home(), DATABASE_URL: 'localhost:5432/basin' },
+      {
+        BASIN_HOME: home(),
+        DATABASE_URL: 'localhost:5432/basin',
+        // free ports, so a Basin running on the defaults does not answer first
+        API_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+      },
       /DATABASE_URL must start with postgres:\/\//,
     ));
 
@@ -110,6 +122,18 @@ describe('basin start refuses bad configuration with one clear line', () => {
         WEB_PORT: String(await freePort()),
       },
       /cannot reach PostgreSQL at postgres:\/\/postgres@127.0.0.1:1\/basin \(ECONNREFUSED\)/,
+    ));
+
+  test('serving the network with auth off', async () =>
+    expectOneLine(
+      {
+        BASIN_HOME: home(),
+        DATABASE_URL: '',
+        API_HOST: '0.0.0.0',
+        API_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+      },
+      /API_HOST=0\.0\.0\.0 serves Basin beyond this machine with auth off .*set BASIN_AUTH=token .* or BASIN_INSECURE_BIND=1/,
     ));
 
   test('BASIN_HOME that is not writable', () => {

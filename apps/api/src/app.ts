@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { createEventBus, type EventBus, type Sql } from '@basin/db';
+import { createEventBus, type EventBus, LOOPBACK_HOST, type Sql } from '@basin/db';
 import type { GraphQLFormattedError } from 'graphql';
 import { type AuthConfig, identify } from './auth';
 import { type Context, createContext } from './context';
@@ -29,7 +29,7 @@ export interface AppConfig {
   bus?: EventBus;
   /** TCP port; 0 picks a free one. Default 4000. */
   port?: number;
-  /** Interface to listen on. Default all interfaces. */
+  /** Interface to listen on. Default loopback (127.0.0.1): main.ts decides with @basin/db's resolveBindHost. */
   host?: string;
   limits?: Partial<Limits>;
   logger?: Logger;
@@ -111,14 +111,15 @@ export function createApp(config: AppConfig): App {
       const port = config.port ?? 4000;
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, config.host, () => {
+        httpServer.listen(port, config.host ?? LOOPBACK_HOST, () => {
           httpServer.off('error', reject);
           resolve();
         });
       });
       const address = httpServer.address() as AddressInfo;
+      const bound = config.host ?? LOOPBACK_HOST;
       const host =
-        !config.host || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+        bound === '0.0.0.0' || bound === '::' ? 'localhost' : bound.includes(':') ? `[${bound}]` : bound;
       url = `http://${host}:${address.port}/graphql`;
     },
 

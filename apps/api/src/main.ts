@@ -1,10 +1,11 @@
-import { ConfigError, ensureTeam, openDatabase, resolveAuthMode } from '@basin/db';
+import { ConfigError, ensureTeam, openDatabase, resolveAuthMode, resolveBindHost } from '@basin/db';
 import { runService } from '@basin/service';
 import { createApp } from './app';
 import type { AuthConfig } from './auth';
 
 /**
- * Starts the API from the environment: API_PORT (default 4000), API_HOST, DATABASE_URL (else embedded PGlite under
+ * Starts the API from the environment: API_PORT (default 4000), API_HOST (default 127.0.0.1; another address needs
+ * BASIN_AUTH=token or BASIN_INSECURE_BIND=1, see resolveBindHost), DATABASE_URL (else embedded PGlite under
  * BASIN_HOME), BASIN_AUTH (`token`, or `off` for single-user mode: the default on the embedded database) and
  * BASIN_TEAM (the team single-user mode acts as; default "default").
  */
@@ -16,6 +17,7 @@ await runService('api', async (log) => {
     throw new ConfigError(`API_PORT must be a port number (0–65535), got '${rawPort}'`);
   }
   const mode = resolveAuthMode(env);
+  const bind = resolveBindHost(env, 'API_HOST', mode); // refused before the database opens
   const db = await openDatabase({ env });
   let auth: AuthConfig = { mode: 'token' };
   if (mode === 'off') {
@@ -26,7 +28,7 @@ await runService('api', async (log) => {
     sql: db.sql,
     auth,
     port,
-    host: env.API_HOST?.trim() || undefined,
+    host: bind.host,
     logger: {
       info: (m) => log.info(m),
       error: (m, err) => log.error(m, { error: (err as Error)?.stack ?? String(err) }),
@@ -44,9 +46,10 @@ await runService('api', async (log) => {
   log.info(
     `GraphQL on ${app.url}, subscriptions on ${app.url.replace(/^http/, 'ws')}; database: ${db.display}`,
   );
+  if (bind.warning) log.warn(bind.warning);
   if (auth.mode === 'off') {
     log.warn(
-      `auth is OFF (single-user mode): anyone who can reach port ${port} acts as team '${auth.teamName}'. ` +
+      `auth is OFF (single-user mode): anyone who can reach ${bind.loopback ? `${bind.host}:${port} (this machine only)` : `port ${port}`} acts as team '${auth.teamName}'. ` +
         'Set BASIN_AUTH=token to require API tokens (basin token create --team <team>).',
     );
   } else {

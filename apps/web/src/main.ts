@@ -1,18 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
+// a ConfigError: `runService` prints its message as one line and exits 2
+import { ConfigError, resolveAuthMode, resolveBindHost } from '@basin/db';
 import { runService } from '@basin/service';
 import { buildDashboard, exited, nextCli, WEB_DIR } from './build';
 import { buildReason } from './build-state';
 
 /**
  * The dashboard as a Basin service: builds `.next` when it is missing, unfinished or stale, then
- * `next start -p $WEB_PORT`. BASIN_API_URL (default http://localhost:4000/graphql) reaches the browser at request
+ * `next start -p $WEB_PORT -H $WEB_HOST` (default 127.0.0.1: another address needs BASIN_AUTH=token or
+ * BASIN_INSECURE_BIND=1, decided with the API's rule, @basin/db's resolveBindHost). BASIN_API_URL (default http://localhost:4000/graphql) reaches the browser at request
  * time, so the same build serves any API address.
  */
-
-/** A configuration error: `runService` prints its message as one line and exits 2. */
-class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 let child: ChildProcess | null = null;
 // a supervisor that vanishes mid-build must not leave `next build` or `next start` behind
@@ -23,6 +21,8 @@ await runService('web', async (log) => {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`WEB_PORT must be a port number (0–65535), got '${raw}'`);
+  const bind = resolveBindHost(process.env, 'WEB_HOST', resolveAuthMode(process.env));
+  if (bind.warning) log.warn(bind.warning);
   const env = {
     ...process.env,
     BASIN_API_URL: process.env.BASIN_API_URL?.trim() || 'http://localhost:4000/graphql',
@@ -37,9 +37,12 @@ await runService('web', async (log) => {
       built ? `built in ${((Date.now() - t0) / 1000).toFixed(0)} s` : 'another start built it meanwhile',
     );
   }
-  const server = nextCli(['start', '-p', String(port)], { ...env, NODE_ENV: 'production' });
+  const server = nextCli(['start', '-p', String(port), '-H', bind.host], { ...env, NODE_ENV: 'production' });
   child = server;
-  log.info(`dashboard on http://localhost:${port} (API ${env.BASIN_API_URL})`);
+  const shown = bind.loopback ? 'localhost' : bind.host.includes(':') ? `[${bind.host}]` : bind.host;
+  log.info(
+    `dashboard on http://${shown}:${port}${bind.loopback ? ' (this machine only)' : ''} (API ${env.BASIN_API_URL})`,
+  );
   server.once('exit', (code, signal) => {
     if (child !== server) return;
     log.error(`next start exited (${signal ?? code})`);

@@ -20,3 +20,45 @@ export function resolveAuthMode(
   }
   return mode;
 }
+
+/** Where a service listens unless told otherwise: this machine only. */
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** Whether only this machine can reach a service bound to `host` (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The address a service binds, and the warning to print when it was told to serve the network without auth. */
+export interface BindHost {
+  host: string;
+  loopback: boolean;
+  warning: string | null;
+}
+
+/**
+ * The address the API (`API_HOST`) or the dashboard (`WEB_HOST`) binds: the variable, else loopback. Serving another
+ * address with auth off would let anyone on the network act as the single user, so it is refused unless
+ * `BASIN_INSECURE_BIND=1` says to do it anyway (then with a warning). The API, the dashboard and `basin start` all
+ * decide here, so they agree.
+ * @throws ConfigError naming the variable and the two ways out.
+ */
+export function resolveBindHost(
+  env: NodeJS.ProcessEnv,
+  variable: 'API_HOST' | 'WEB_HOST',
+  auth: AuthMode,
+): BindHost {
+  const host = env[variable]?.trim() || LOOPBACK_HOST;
+  const loopback = isLoopbackHost(host);
+  if (loopback || auth === 'token') return { host, loopback, warning: null };
+  const risk = `${variable}=${host} serves Basin beyond this machine with auth off (anyone who can reach it acts as the single user)`;
+  if (env.BASIN_INSECURE_BIND?.trim() === '1')
+    return { host, loopback, warning: `${risk}, as BASIN_INSECURE_BIND=1 asks` };
+  throw new ConfigError(
+    `${risk}: set BASIN_AUTH=token and give users tokens (basin token create --team <team>), or BASIN_INSECURE_BIND=1 to serve it unauthenticated anyway`,
+  );
+}

@@ -1,4 +1,11 @@
-export { type AuthMode, resolveAuthMode } from './auth-mode';
+export {
+  type AuthMode,
+  type BindHost,
+  isLoopbackHost,
+  LOOPBACK_HOST,
+  resolveAuthMode,
+  resolveBindHost,
+} from './auth-mode';
 export { BlobStore } from './blobs';
 export {
   type DatabaseTarget,

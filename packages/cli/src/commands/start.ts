@@ -1,10 +1,13 @@
 import { availableParallelism } from 'node:os';
 import {
+  type BindHost,
   createApiToken,
   ensureTeam,
+  LOOPBACK_HOST,
   openDatabase,
   resolveAuthMode,
   resolveBasinHome,
+  resolveBindHost,
   resolveDatabaseTarget,
   revokeApiToken,
 } from '@basin/db';
@@ -56,15 +59,22 @@ export const start: Command = {
     const webPort = parsePort('WEB_PORT', env.WEB_PORT, 3000);
     const home = resolveBasinHome(env);
     const authMode = resolveAuthMode(env); // checked before anything starts: a bad BASIN_AUTH is one line
+    // this machine only unless API_HOST / WEB_HOST say otherwise (and auth is on, or BASIN_INSECURE_BIND=1)
+    const apiBind = resolveBindHost(env, 'API_HOST', authMode);
+    const webBind = resolveBindHost(env, 'WEB_HOST', authMode);
+    // how this machine reaches the API (the dashboard's server, the default study): the bound address itself
+    const apiUrl = `http://${dialHost(apiBind)}:${apiPort}/graphql`;
     const { present, missing } = discoverServices();
     if (present.some((s) => s.name === 'api')) await assertPortFree('API_PORT', apiPort);
     if (present.some((s) => s.name === 'web')) await assertPortFree('WEB_PORT', webPort);
 
     const target = resolveDatabaseTarget(env);
+    const reach = (b: BindHost) =>
+      b.loopback ? 'this machine only' : `${b.host}, auth ${authMode === 'off' ? 'OFF' : 'by token'}`;
     const lines = [
       'Basin — what is being transferred in transfer learning',
-      `  dashboard  ${present.some((s) => s.name === 'web') ? `http://localhost:${webPort}` : '(not in this build)'}`,
-      `  GraphQL    ${present.some((s) => s.name === 'api') ? `http://localhost:${apiPort}/graphql  (subscriptions: ws://localhost:${apiPort}/graphql)` : '(not in this build)'}`,
+      `  dashboard  ${present.some((s) => s.name === 'web') ? `http://${urlHost(webBind)}:${webPort}  (${reach(webBind)})` : '(not in this build)'}`,
+      `  GraphQL    ${present.some((s) => s.name === 'api') ? `http://${urlHost(apiBind)}:${apiPort}/graphql  (subscriptions: ws://…/graphql; ${reach(apiBind)})` : '(not in this build)'}`,
       `  database   ${target.mode === 'server' ? target.display : `embedded PGlite in ${target.dataDir}`}`,
       `  runners    ${present.some((s) => s.name === 'runner') ? runners : '(not in this build)'}`,
       `  home       ${home}`,
@@ -83,7 +93,9 @@ export const start: Command = {
         BASIN_HOME: home,
         API_PORT: String(apiPort),
         WEB_PORT: String(webPort),
-        BASIN_API_URL: env.BASIN_API_URL ?? `http://localhost:${apiPort}/graphql`,
+        API_HOST: apiBind.host,
+        WEB_HOST: webBind.host,
+        BASIN_API_URL: env.BASIN_API_URL ?? apiUrl,
         BASIN_EMBEDDED: db.mode === 'embedded' ? '1' : '',
         // progress bars redraw in place on a terminal: service chatter would tear them
         BASIN_LOG_LEVEL:
@@ -124,7 +136,6 @@ export const start: Command = {
       );
     }
     if (plan && hasApi && hasRunner) {
-      const apiUrl = `http://localhost:${apiPort}/graphql`;
       try {
         await waitForApi(apiUrl, io.signal);
         if (!io.signal.aborted) {
@@ -159,3 +170,16 @@ export const start: Command = {
     return 0;
   },
 };
+
+/** The host part of a URL to show for a bound address (localhost for loopback, brackets for IPv6). */
+function urlHost(b: BindHost): string {
+  if (b.loopback) return 'localhost';
+  if (b.host === '0.0.0.0' || b.host === '::') return 'localhost';
+  return b.host.includes(':') ? `[${b.host}]` : b.host;
+}
+
+/** The address to connect to for a bound one: itself, or loopback for a wildcard bind. */
+function dialHost(b: BindHost): string {
+  if (b.host === '0.0.0.0' || b.host === '::' || b.host === 'localhost') return LOOPBACK_HOST;
+  return b.host.includes(':') ? `[${b.host}]` : b.host;
+}

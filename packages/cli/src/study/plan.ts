@@ -1,4 +1,4 @@
-/** How big the default study is. `tiny` is for CI; `small` (the default) took 672 s on 2 cores (target: ≤ 10 min). */
+/** How big the default study is. `tiny` is for CI; `small` (the default) is meant to finish within 10 minutes on 2 cores. */
 export type Scale = 'tiny' | 'small' | 'medium' | 'large';
 export const SCALES: readonly Scale[] = ['tiny', 'small', 'medium', 'large'];
 
