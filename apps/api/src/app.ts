@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { createEventBus, type EventBus, LOOPBACK_HOST, type Sql } from '@basin/db';
+import { createEventBus, dataRoots, type EventBus, LOOPBACK_HOST, type Sql } from '@basin/db';
 import type { GraphQLFormattedError } from 'graphql';
 import { type AuthConfig, identify } from './auth';
 import { type Context, createContext } from './context';
@@ -33,6 +33,8 @@ export interface AppConfig {
   host?: string;
   limits?: Partial<Limits>;
   logger?: Logger;
+  /** Folders datasets may be registered in. Default: BASIN_DATA_ROOTS. */
+  dataRoots?: readonly string[];
 }
 
 /** A built API server: start listening, stop (drains HTTP and WebSocket clients), and where it listens. */
@@ -64,7 +66,7 @@ export function createApp(config: AppConfig): App {
   const ownBus = !config.bus;
   const bus = config.bus ?? createEventBus(sql);
   const live = new LiveEvents(bus);
-  const deps = { sql, bus, live };
+  const deps = { sql, bus, live, dataRoots: config.dataRoots ?? dataRoots(process.env) };
   const logError = (message: string, err: unknown) => logger.error(message, err);
 
   const httpServer: Server = createServer();

@@ -10,6 +10,8 @@ export interface Context {
   loaders: Loaders;
   bus: EventBus;
   live: LiveEvents;
+  /** The folders datasets may be registered in (BASIN_DATA_ROOTS). */
+  dataRoots: readonly string[];
 }
 
 /** What every context shares: the database, the event bus and the live-event relay. */
@@ -17,6 +19,7 @@ export interface ContextDeps {
   sql: Sql;
   bus: EventBus;
   live: LiveEvents;
+  dataRoots: readonly string[];
 }
 
 /** A fresh context for one request or one subscription. */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRuns, type TestDatabase } from '@basin/db';
 import postgres from 'postgres';
 import type { App } from '../src/app';
 import { createApp } from '../src/app';
-import { type GqlResponse, gql, HASH, seedTeam, startWorld, type TeamWorld } from './fixtures';
+import { DATA_ROOT, type GqlResponse, gql, HASH, seedTeam, startWorld, type TeamWorld } from './fixtures';
 
 let db: TestDatabase;
 let app: App;
@@ -390,6 +391,42 @@ describe('mutations', () => {
     assert.equal(await count('studies'), n);
     const empty = await as(a)('mutation { createStudy(input: { name: "  " }) { id } }');
     assert.equal(code(empty), 'BAD_USER_INPUT');
+  });
+
+  test('registerDataset reads folders only inside BASIN_DATA_ROOTS; anything else is refused, nothing written', async () => {
+    const register = (root: string, spec?: Record<string, unknown>) =>
+      as(a)(
+        `mutation($root: String, $spec: JSONObject) { registerDataset(input: { name: ${JSON.stringify(`dn ${root}`)},
+          kind: DOMAINNET, domain: "clipart", root: $root, spec: $spec, imageShape: [32, 32, 3], classes: ["a"],
+          trainSize: 1, testSize: 1 }) { id root } }`,
+        { root, spec: spec ?? null },
+      );
+    const inside = await register(join(DATA_ROOT, 'domainnet'));
+    assert.equal(inside.errors, undefined, JSON.stringify(inside.errors));
+    assert.equal(inside.data!.registerDataset.root, join(DATA_ROOT, 'domainnet'));
+    const before = await count('datasets');
+    const refused: [string, Record<string, unknown> | undefined, string, RegExp][] = [
+      ['/etc', undefined, 'input.root', /"\/etc" is outside the allowed roots/],
+      [`${DATA_ROOT}/domainnet/../../etc`, undefined, 'input.root', /contains '\.\.'/],
+      ['domainnet', undefined, 'input.root', /expected an absolute folder/],
+      [
+        join(DATA_ROOT, 'escape'),
+        undefined,
+        'input.root',
+        /through a symbolic link\), outside the allowed roots/,
+      ],
+      [join(DATA_ROOT, 'domainnet'), { root: '/var' }, 'input.spec.root', /"\/var" is outside/],
+    ];
+    for (const [root, spec, field, why] of refused) {
+      const r = await register(root, spec);
+      assert.equal(code(r), 'BAD_USER_INPUT', `${root} ${JSON.stringify(spec)}`);
+      assert.equal(r.errors![0]!.extensions?.field, field);
+      assert.deepEqual(r.errors![0]!.extensions?.allowedRoots, [DATA_ROOT]);
+      assert.match(r.errors![0]!.message, new RegExp(`^${field.replace('.', '\\.')}: `));
+      assert.match(r.errors![0]!.message, why);
+      assert.match(r.errors![0]!.message, /must be inside BASIN_DATA_ROOTS/);
+    }
+    assert.equal(await count('datasets'), before, 'nothing was written');
   });
 
   test('registerDataset and importModel (with weights as a run-less checkpoint)', async () => {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createAnalysis,
   createApiToken,
@@ -13,6 +16,14 @@ import {
   type TestDatabase,
 } from '@basin/db';
 import { type App, createApp } from '../src/app';
+
+/**
+ * The test API's only dataset root (BASIN_DATA_ROOTS): holds `domainnet/` and `escape`, a symbolic link out of
+ * the root (to the system's temp folder).
+ */
+export const DATA_ROOT = mkdtempSync(join(tmpdir(), 'basin-data-root-'));
+mkdirSync(join(DATA_ROOT, 'domainnet'));
+symlinkSync(tmpdir(), join(DATA_ROOT, 'escape'));
 
 /** The rows a test world holds for one team. */
 export interface TeamWorld {
@@ -191,7 +202,13 @@ export async function startWorld(): Promise<{ db: TestDatabase; app: App; a: Tea
   const db = await createTestDatabase({ jobQueue: true });
   const a = await seedTeam(db.sql, 'team-a');
   const b = await seedTeam(db.sql, 'team-b');
-  const app = createApp({ sql: db.sql, auth: { mode: 'token' }, port: 0, host: '127.0.0.1' });
+  const app = createApp({
+    sql: db.sql,
+    auth: { mode: 'token' },
+    port: 0,
+    host: '127.0.0.1',
+    dataRoots: [DATA_ROOT],
+  });
   await app.start();
   return { db, app, a, b };
 }

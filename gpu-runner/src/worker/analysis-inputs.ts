@@ -155,7 +155,7 @@ export async function loadEvalData(
 ): Promise<EvalData> {
   const datasetId = await evalDatasetId(env, inputs, params, { final: options.final });
   const record = await loadDatasetRecord(env.sql, datasetId);
-  const dataset = await openJobDataset(record, datasetSpec(record), env.config.name);
+  const dataset = await openJobDataset(record, datasetSpec(record), env.config);
   const { shape, task, classes } = dataset.info;
   for (const inp of inputs) {
     const s = inp.loaded.spec.inputShape;

@@ -1,4 +1,4 @@
-import { ConfigError, resolveBasinHome } from '@basin/db';
+import { ConfigError, dataRoots, resolveBasinHome } from '@basin/db';
 
 /** How a runner behaves; every field has a default (see {@link runnerConfigFromEnv}). */
 export interface RunnerConfig {
@@ -35,6 +35,8 @@ export interface RunnerConfig {
    * own default (the CPU count, at most 4); `basin start` gives each of N runners CPUs / N.
    */
   threads: number | null;
+  /** Folders datasets may be read from (BASIN_DATA_ROOTS); checked again before every read. */
+  dataRoots: readonly string[];
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): number {
@@ -50,7 +52,7 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): n
  * Reads a runner's configuration: DATABASE_URL, BASIN_HOME, BASIN_SERVICE_ID, and `BASIN_RUNNER_CONCURRENCY`,
  * `BASIN_RUNNER_HEARTBEAT_MS`, `BASIN_RUNNER_STALE_MS`, `BASIN_RUNNER_REAP_MS`, `BASIN_RUNNER_PROGRESS_MS`,
  * `BASIN_RUNNER_METRICS_BATCH`, `BASIN_RUNNER_METRICS_FLUSH_MS`, `BASIN_RUNNER_POLL_MS`, `BASIN_RUNNER_CANCEL_CHECK_MS`,
- * `BASIN_RUNNER_THREADS`.
+ * `BASIN_RUNNER_THREADS`, `BASIN_DATA_ROOTS`.
  * @throws ConfigError naming the variable when a value is not a number in range.
  */
 export function runnerConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): RunnerConfig {
@@ -74,5 +76,6 @@ export function runnerConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string)
     pollMs: num(env, 'BASIN_RUNNER_POLL_MS', 1000, 50),
     cancelCheckMs: num(env, 'BASIN_RUNNER_CANCEL_CHECK_MS', 100, 0),
     threads: env.BASIN_RUNNER_THREADS?.trim() ? Math.floor(num(env, 'BASIN_RUNNER_THREADS', 1, 1)) : null,
+    dataRoots: dataRoots(env),
   };
 }

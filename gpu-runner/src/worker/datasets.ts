@@ -1,6 +1,7 @@
-import { type DatasetRow, datasetById, type Sql } from '@basin/db';
+import { confineDataRoot, DataRootError, type DatasetRow, datasetById, type Sql } from '@basin/db';
 import { type DatasetSpec, datasetUnavailableReason, openDataset } from '../data/registry';
 import type { Dataset } from '../data/types';
+import type { RunnerConfig } from './config';
 import { DatasetUnavailableError, JobInputError } from './context';
 
 /** A dataset row, as a runner loads it. */
@@ -36,11 +37,28 @@ export function datasetSpec(
  * Opens a dataset for a job. A dataset this machine cannot serve (package missing, folder absent) is a
  * {@link JobInputError} naming the dataset, the runner and why.
  */
-export async function openJobDataset(d: DatasetRecord, spec: DatasetSpec, runner: string): Promise<Dataset> {
+export async function openJobDataset(
+  d: DatasetRecord,
+  spec: DatasetSpec,
+  runner: Pick<RunnerConfig, 'name' | 'dataRoots'>,
+): Promise<Dataset> {
+  // the API checked the folder when it was registered; this machine's roots decide what it reads. A folder it
+  // will not read is unavailable here (another runner, with other roots, may serve it), never opened.
+  if (spec.root) {
+    try {
+      confineDataRoot('root', spec.root, runner.dataRoots, { mustExist: true });
+    } catch (err) {
+      if (!(err instanceof DataRootError)) throw err;
+      throw new DatasetUnavailableError(
+        `dataset ${d.id} '${d.name}' (${d.kind}) is not available on runner ${runner.name}: ${err.message}`,
+        d.id,
+      );
+    }
+  }
   const missing = await datasetUnavailableReason(spec);
   if (missing)
     throw new DatasetUnavailableError(
-      `dataset ${d.id} '${d.name}' (${d.kind}) is not available on runner ${runner}: ${missing}`,
+      `dataset ${d.id} '${d.name}' (${d.kind}) is not available on runner ${runner.name}: ${missing}`,
       d.id,
     );
   try {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createRuns,
@@ -250,6 +253,13 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
       values (${f.teamId}, 'gone', 'IMAGE_FOLDER', '{8,8,3}', ${f.sql.array(['a', 'b'])}, 10, 10, '/nonexistent/basin')
       returning id`;
     const noData = await queueRun(f, { datasetId: missing!.id, flags: false });
+    // a row written around the API, naming a folder that links out of the runner's root (its home here): never read
+    symlinkSync(tmpdir(), join(f.home, 'escape'));
+    const [escaping] = await f.sql<{ id: string }[]>`
+      insert into datasets (team_id, name, kind, image_shape, classes, train_size, test_size, root)
+      values (${f.teamId}, 'escaping', 'IMAGE_FOLDER', '{8,8,3}', ${f.sql.array(['a', 'b'])}, 10, 10, ${join(f.home, 'escape')})
+      returning id`;
+    const escaped = await queueRun(f, { datasetId: escaping!.id, flags: false });
     const nan = await queueRun(f, { hyperparameters: { ...TINY, learningRate: 10 } });
     await f.sql`insert into checkpoints (team_id, model_id, blob_hash, blob_size) values (${f.teamId}, ${f.modelId}, ${'0'.repeat(64)}, 1)`;
     const [noBlob] = await f.sql<
@@ -261,6 +271,12 @@ describe('runner (in-process)', { timeout: 300_000 }, () => {
     const r1 = await finished(f, noData);
     assert.equal(r1.status, 'FAILED');
     assert.match(r1.error!, /dataset .*'gone'.* not available on runner runner-t.*\/nonexistent\/basin/);
+    const r0 = await finished(f, escaped);
+    assert.equal(r0.status, 'FAILED');
+    assert.match(
+      r0.error!,
+      /'escaping'.* not available on runner runner-t: root: .* \(through a symbolic link\), outside the allowed roots/,
+    );
     const r2 = await finished(f, nan);
     assert.equal(r2.status, 'FAILED');
     assert.match(r2.error!, /TrainingDivergedError: loss is (NaN|-?Infinity)/);

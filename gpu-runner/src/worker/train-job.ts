@@ -195,7 +195,7 @@ async function train(env: JobEnv, run: ClaimedRun, io: TrainIo): Promise<TrainRe
   if (!model) throw new JobInputError(`model ${run.modelId} of run ${run.id} does not exist`);
   const record = await loadDatasetRecord(env.sql, run.datasetId);
   const spec = datasetSpec(record, { seed: run.seed, blockSize: run.blockSize, trainSize: h.trainExamples });
-  const dataset = await openJobDataset(record, spec, env.config.name);
+  const dataset = await openJobDataset(record, spec, env.config);
   const options = trainOptions(env, run, h, io);
 
   const resumed = await resumeFromCheckpoint(env, run, dataset, options, io.workDir);

@@ -206,6 +206,7 @@ export function testConfig(f: Fixture, name = 'runner-t'): RunnerConfig {
     pollMs: 250,
     cancelCheckMs: 0,
     threads: null,
+    dataRoots: [f.home],
   };
 }
 

@@ -15,6 +15,7 @@ export {
   resolveDatabaseTarget,
 } from './config';
 export { type ConnectOptions, connect, isEmbeddedUrl, ping, type Sql } from './connect';
+export { confineDataRoot, DataRootError, dataRoots } from './data-roots';
 export { type Database, type OpenOptions, openDatabase } from './database';
 export {
   ANALYSIS_KINDS,

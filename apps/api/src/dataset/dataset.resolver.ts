@@ -1,4 +1,4 @@
-import { type DatasetRow, listDatasets, registerDataset } from '@basin/db';
+import { confineDataRoot, DataRootError, type DatasetRow, listDatasets, registerDataset } from '@basin/db';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { intIn, isUniqueViolation, name } from '../common/validate';
 import type { Context } from '../context';
@@ -38,6 +38,24 @@ export class DatasetResolver {
     const needsRoot = ['DOMAINNET', 'CHEXPERT', 'IMAGE_FOLDER'].includes(input.kind);
     if (needsRoot && !input.root)
       throw badInput('input.root', input.root, `a folder for a ${input.kind} dataset`);
+    // a runner reads the folder (the root, or a spec's own `root`): only inside the configured data roots
+    const folders: [string, unknown][] = [
+      ['input.root', input.root],
+      ['input.spec.root', input.spec?.root],
+    ];
+    for (const [field, folder] of folders) {
+      if (folder === undefined || folder === null) continue;
+      if (typeof folder !== 'string') throw badInput(field, folder, 'a folder path');
+      try {
+        confineDataRoot(field, folder, ctx.dataRoots);
+      } catch (err) {
+        if (err instanceof DataRootError)
+          throw new BasinError('BAD_USER_INPUT', err.message, {
+            extensions: { field, allowedRoots: [...ctx.dataRoots] },
+          });
+        throw err;
+      }
+    }
     try {
       return await registerDataset(ctx.sql, ctx.identity.teamId, {
         name: name('input.name', input.name),
