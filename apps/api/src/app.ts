@@ -33,6 +33,8 @@ export interface AppConfig {
   host?: string;
   limits?: Partial<Limits>;
   logger?: Logger;
+  /** Whether the schema may be introspected (HTTP and WebSocket alike). Default: unless NODE_ENV is production. */
+  introspection?: boolean;
   /** Folders datasets may be registered in. Default: BASIN_DATA_ROOTS. */
   dataRoots?: readonly string[];
 }
@@ -67,6 +69,7 @@ export function createApp(config: AppConfig): App {
   const bus = config.bus ?? createEventBus(sql);
   const live = new LiveEvents(bus);
   const deps = { sql, bus, live, dataRoots: config.dataRoots ?? dataRoots(process.env) };
+  const introspection = config.introspection ?? process.env.NODE_ENV !== 'production';
   const logError = (message: string, err: unknown) => logger.error(message, err);
 
   const httpServer: Server = createServer();
@@ -78,6 +81,7 @@ export function createApp(config: AppConfig): App {
     apollo ??= (async () => {
       const server = new ApolloServer<Context>({
         schema: await basinSchema(),
+        introspection,
         includeStacktraceInErrorResponses: false,
         formatError: (formatted, error) => formatError(formatted, error, logError),
         plugins: [
@@ -109,7 +113,9 @@ export function createApp(config: AppConfig): App {
     async start() {
       const server = await ensureApollo();
       httpServer.on('request', httpApp(server, deps, auth, logError));
-      closeWs = attachGraphqlWs(httpServer, await basinSchema(), deps, auth, limits, logError);
+      closeWs = attachGraphqlWs(httpServer, await basinSchema(), deps, auth, limits, logError, {
+        introspection,
+      });
       const port = config.port ?? 4000;
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -43,3 +43,44 @@ test('fragments are followed and introspection is free', async () => {
   const deep = `query { ...F } fragment F on Query { checkpoint(id: "1") { ${'parent { '.repeat(12)}id${' }'.repeat(12)} } }`;
   await assert.rejects(() => check(deep), /depth/);
 });
+
+/** Fragments F0…F(levels−1) on Query: F0 asks for the studies' ids, each next one spreads the one before `fan` times. */
+function nestedFragments(levels: number, fan: number): string {
+  const defs = ['fragment F0 on Query { studies { id } }'];
+  for (let k = 1; k < levels; k++) defs.push(`fragment F${k} on Query { ${`...F${k - 1} `.repeat(fan)}}`);
+  return `query { ...F${levels - 1} } ${defs.join(' ')}`;
+}
+
+const complexityOf = async (query: string): Promise<number> => {
+  try {
+    await check(query, {}, { ...DEFAULT_LIMITS, maxComplexity: 0 });
+  } catch (e) {
+    if (e instanceof BasinError) return e.extensions.complexity as number;
+    throw e;
+  }
+  throw new Error('a query with a cost was not refused at maxComplexity 0');
+};
+
+test('a fragment is costed once however often it is spread: the same cost as written out, and no blow-up', {
+  timeout: 10_000, // before, ten levels of ten spreads each walked 10^10 fields (hours)
+}, async () => {
+  // invariance: spreading fragments costs exactly what the same fields written out do
+  const inlined = `query { ${'studies { id } '.repeat(9)}}`;
+  assert.equal(await complexityOf(nestedFragments(3, 3)), await complexityOf(inlined));
+  // the exponential query (~1 KB) is refused, its cost in closed form: 10^9 spreads of F0 (11 each: 1 + 10 × 1)
+  const huge = nestedFragments(10, 10);
+  assert.ok(huge.length < 1500);
+  await assert.rejects(
+    () => check(huge),
+    (e: unknown) =>
+      e instanceof BasinError && e.code === 'BAD_USER_INPUT' && e.extensions.complexity === 11 * 10 ** 9,
+  );
+});
+
+test('a fragment that reaches deep counts its depth at every spread', async () => {
+  const deep = `query { a: checkpoint(id: "1") { ...P } } fragment P on Checkpoint { ${'parent { '.repeat(11)}id${' }'.repeat(11)} }`;
+  await assert.rejects(() => check(deep), /depth 13 is over the limit of 12/);
+  await check(
+    `query { a: checkpoint(id: "1") { ...P } } fragment P on Checkpoint { ${'parent { '.repeat(5)}id${' }'.repeat(5)} }`,
+  );
+});

@@ -73,24 +73,41 @@ export function checkLimits(
     return undefined;
   };
 
-  const walk = (set: SelectionSetNode, type: GraphQLNamedType, depth: number, seen: Set<string>) => {
+  // Each fragment is costed once, relative to where it is spread (its cost and how deep it reaches below), and
+  // reused at every spread: walking a spread anew each time made ten fragments that each spread the next ten times
+  // cost 10^10 visits (seconds of a frozen event loop per level). A fragment being costed is skipped where it
+  // spreads itself (graphql-js refuses such cycles anyway).
+  const memo = new Map<string, { cost: number; below: number } | 'visiting'>();
+  const spread = (frag: FragmentDefinitionNode, type: GraphQLNamedType) => {
+    const key = frag.name.value;
+    const known = memo.get(key);
+    if (known === 'visiting') return { cost: 0, below: 0 };
+    if (known) return known;
+    memo.set(key, 'visiting');
+    const fragType = schema.getType(frag.typeCondition.name.value) ?? type;
+    const r = walk(frag.selectionSet, fragType, 0);
+    const out = { cost: r.cost, below: r.depth };
+    memo.set(key, out);
+    return out;
+  };
+
+  const walk = (set: SelectionSetNode, type: GraphQLNamedType, depth: number) => {
     let cost = 0;
     let maxDepth = depth;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments.get(sel.name.value);
-        if (!frag || seen.has(frag.name.value)) continue;
-        const fragType = schema.getType(frag.typeCondition.name.value) ?? type;
-        const r = walk(frag.selectionSet, fragType, depth, new Set([...seen, frag.name.value]));
+        if (!frag) continue;
+        const r = spread(frag, type);
         cost += r.cost;
-        maxDepth = Math.max(maxDepth, r.depth);
+        maxDepth = Math.max(maxDepth, depth + r.below);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? type) : type;
-        const r = walk(sel.selectionSet, t, depth, seen);
+        const r = walk(sel.selectionSet, t, depth);
         cost += r.cost;
         maxDepth = Math.max(maxDepth, r.depth);
       } else {
-        const r = field(sel, type, depth, seen);
+        const r = field(sel, type, depth);
         cost += r.cost;
         maxDepth = Math.max(maxDepth, r.depth);
       }
@@ -98,7 +115,11 @@ export function checkLimits(
     return { cost, depth: maxDepth };
   };
 
-  const field = (node: FieldNode, parent: GraphQLNamedType, depth: number, seen: Set<string>) => {
+  const field = (
+    node: FieldNode,
+    parent: GraphQLNamedType,
+    depth: number,
+  ): { cost: number; depth: number } => {
     const name = node.name.value;
     if (name.startsWith('__')) return { cost: 0, depth };
     let def: GraphQLField<unknown, unknown> | undefined;
@@ -120,11 +141,11 @@ export function checkLimits(
       const d = def.args.find((x) => SIZE_ARGS.includes(x.name))?.defaultValue;
       if (typeof d === 'number') multiplier = d;
     }
-    const r = walk(node.selectionSet, named, depth + 1, seen);
+    const r = walk(node.selectionSet, named, depth + 1);
     return { cost: own + multiplier * r.cost, depth: r.depth };
   };
 
-  const { cost, depth } = walk(op.selectionSet, root, 0, new Set());
+  const { cost, depth } = walk(op.selectionSet, root, 0);
   if (depth > limits.maxDepth) {
     throw new BasinError(
       'BAD_USER_INPUT',

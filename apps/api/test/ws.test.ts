@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { connect, createEventBus, type EventBus, type Sql, type TestDatabase } from '@basin/db';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { App } from '../src/app';
+import { type App, createApp } from '../src/app';
 import { gql, startWorld, type TeamWorld } from './fixtures';
 
 let db: TestDatabase;
@@ -260,4 +260,33 @@ test('subscriptions are checked against the same limits and validation', async (
   const errs = bad.failure() as { extensions?: { code?: string } }[];
   assert.equal(errs[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
   assert.equal(badId.results[0]?.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+});
+
+test('with introspection off, the schema cannot be read over the WebSocket either', async () => {
+  const closed = createApp({ sql: db.sql, auth: { mode: 'token' }, port: 0, introspection: false });
+  await closed.start();
+  try {
+    const query = '{ __schema { types { name } } }';
+    const http = await gql(closed.url, query, {}, a.token);
+    assert.equal(http.errors?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED');
+    const c = createClient({
+      url: closed.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${a.token}` },
+      retryAttempts: 0,
+      lazy: true,
+    });
+    const sub = collect(c, query, {}, 1);
+    await sub.done;
+    await c.dispose();
+    const errs = sub.failure() as { message: string; extensions?: { code?: string } }[];
+    assert.equal(errs?.[0]?.extensions?.code, 'GRAPHQL_VALIDATION_FAILED', JSON.stringify(sub.results));
+    assert.match(errs[0]!.message, /introspection/i);
+    // the open app (introspection on outside production) answers the same query
+    const open = collect(client(a.token), query, {}, 1);
+    await open.done;
+    assert.ok(open.results[0]?.data?.__schema.types.length > 10);
+  } finally {
+    await closed.stop();
+  }
 });

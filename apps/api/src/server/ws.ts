@@ -5,7 +5,9 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
+  NoSchemaIntrospectionCustomRule,
   parse,
+  specifiedRules,
   validate,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -29,7 +31,10 @@ export function attachGraphqlWs(
   auth: AuthConfig,
   limits: Limits,
   logError: (message: string, err: unknown) => void,
+  options: { introspection: boolean },
 ): () => Promise<void> {
+  // the same introspection policy as the HTTP path (Apollo's `introspection`, set from the same flag)
+  const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const identities = new WeakMap<object, Identity | BasinError>();
   const formatAll = (errors: readonly GraphQLError[] | readonly GraphQLFormattedError[]) =>
@@ -58,7 +63,7 @@ export function attachGraphqlWs(
         } catch (err) {
           return [withCode(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
-        const errors = validate(schema, document);
+        const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
         try {
           checkLimits(schema, document, payload.operationName, payload.variables, limits);
