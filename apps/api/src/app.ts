@@ -9,6 +9,7 @@ import { type Context, createContext } from './context';
 import { formatError } from './errors';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { LiveEvents } from './live';
+import { allowedOrigins } from './origins';
 import { basinSchema } from './schema';
 import { httpApp } from './server/http';
 import { limitsPlugin } from './server/limits.plugin';
@@ -35,6 +36,8 @@ export interface AppConfig {
   logger?: Logger;
   /** Whether the schema may be introspected (HTTP and WebSocket alike). Default: unless NODE_ENV is production. */
   introspection?: boolean;
+  /** Origins whose browser pages may call the API. Default: the dashboard's and BASIN_ALLOWED_ORIGINS. */
+  allowedOrigins?: readonly string[];
   /** Folders datasets may be registered in. Default: BASIN_DATA_ROOTS. */
   dataRoots?: readonly string[];
 }
@@ -70,6 +73,7 @@ export function createApp(config: AppConfig): App {
   const live = new LiveEvents(bus);
   const deps = { sql, bus, live, dataRoots: config.dataRoots ?? dataRoots(process.env) };
   const introspection = config.introspection ?? process.env.NODE_ENV !== 'production';
+  const origins = config.allowedOrigins ?? allowedOrigins(process.env);
   const logError = (message: string, err: unknown) => logger.error(message, err);
 
   const httpServer: Server = createServer();
@@ -112,9 +116,10 @@ export function createApp(config: AppConfig): App {
 
     async start() {
       const server = await ensureApollo();
-      httpServer.on('request', httpApp(server, deps, auth, logError));
+      httpServer.on('request', httpApp(server, deps, auth, logError, origins));
       closeWs = attachGraphqlWs(httpServer, await basinSchema(), deps, auth, limits, logError, {
         introspection,
+        origins,
       });
       const port = config.port ?? 4000;
       await new Promise<void>((resolve, reject) => {

@@ -290,3 +290,47 @@ test('with introspection off, the schema cannot be read over the WebSocket eithe
     await closed.stop();
   }
 });
+
+test("a foreign page's requests are refused (HTTP and WebSocket); the dashboard's origin and scripts are served", async () => {
+  const query = '{ studies { id } }';
+  const post = (origin?: string) =>
+    fetch(app.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${a.token}`,
+        ...(origin ? { origin } : {}),
+      },
+      body: JSON.stringify({ query }),
+    });
+  const evil = await post('http://evil.example');
+  assert.equal(evil.status, 403);
+  const body = (await evil.json()) as { errors: { message: string; extensions: { code: string } }[] };
+  assert.equal(body.errors[0]!.extensions.code, 'FORBIDDEN');
+  assert.match(
+    body.errors[0]!.message,
+    /http:\/\/evil\.example may not call this API; add the origin to BASIN_ALLOWED_ORIGINS/,
+  );
+  const preflight = await fetch(app.url, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+  });
+  assert.equal(preflight.headers.get('access-control-allow-origin'), null, 'no CORS grant to a foreign page');
+  const dashboard = await post('http://localhost:3000');
+  assert.equal(dashboard.status, 200);
+  assert.equal(dashboard.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+  assert.equal((await post()).status, 200, 'no Origin: a script, the CLI, the dashboard server');
+
+  const handshake = (origin: string) =>
+    new Promise<number | 'open'>((resolve) => {
+      const ws = new WebSocket(wsUrl(), 'graphql-transport-ws', { origin });
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => undefined);
+    });
+  assert.equal(await handshake('http://evil.example'), 403);
+  assert.equal(await handshake('http://127.0.0.1:3000'), 'open');
+});

@@ -5,6 +5,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { type AuthConfig, identify } from '../auth';
 import { type Context, type ContextDeps, createContext } from '../context';
+import { originAllowed, originRefusal } from '../origins';
 
 /** The Express app: `GET /healthz` (checks the database) and Apollo on `/graphql`. */
 export function httpApp(
@@ -12,10 +13,18 @@ export function httpApp(
   deps: ContextDeps,
   auth: AuthConfig,
   logError: (message: string, err: unknown) => void,
+  origins: readonly string[],
 ): Express {
   const web = express();
   web.disable('x-powered-by');
-  web.use(cors());
+  web.use((req, res, next) => {
+    const origin = req.headers.origin;
+    if (originAllowed(origins, origin)) return next();
+    res
+      .status(403)
+      .json({ errors: [{ message: originRefusal(origin!), extensions: { code: 'FORBIDDEN' } }] });
+  });
+  web.use(cors({ origin: [...origins] }));
   web.get('/healthz', async (_req, res) => {
     try {
       await ping(deps.sql);

@@ -16,6 +16,7 @@ import { type AuthConfig, type Identity, identify } from '../auth';
 import { type ContextDeps, createContext } from '../context';
 import { BasinError, formatError } from '../errors';
 import { checkLimits, type Limits } from '../limits';
+import { originAllowed, originRefusal } from '../origins';
 import { sharedSubscribe } from '../shared-execute';
 
 /**
@@ -31,11 +32,22 @@ export function attachGraphqlWs(
   auth: AuthConfig,
   limits: Limits,
   logError: (message: string, err: unknown) => void,
-  options: { introspection: boolean },
+  options: { introspection: boolean; origins: readonly string[] },
 ): () => Promise<void> {
   // the same introspection policy as the HTTP path (Apollo's `introspection`, set from the same flag)
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    // browsers always send Origin on a WebSocket: a foreign page's handshake is refused before it is upgraded
+    verifyClient: (
+      { origin }: { origin?: string },
+      done: (ok: boolean, code?: number, message?: string) => void,
+    ) =>
+      originAllowed(options.origins, origin || undefined)
+        ? done(true)
+        : done(false, 403, originRefusal(origin ?? '')),
+  });
   const identities = new WeakMap<object, Identity | BasinError>();
   const formatAll = (errors: readonly GraphQLError[] | readonly GraphQLFormattedError[]) =>
     errors.map((e) => formatError(e instanceof GraphQLError ? e.toJSON() : e, e, logError));
