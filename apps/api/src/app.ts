@@ -1,8 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { createEventBus, dataRoots, type EventBus, LOOPBACK_HOST, type Sql } from '@basin/db';
+import {
+  BlobStore,
+  createEventBus,
+  dataRoots,
+  type EventBus,
+  LOOPBACK_HOST,
+  resolveBasinHome,
+  type Sql,
+} from '@basin/db';
 import type { GraphQLFormattedError } from 'graphql';
 import { type AuthConfig, identify } from './auth';
 import { type Context, createContext } from './context';
@@ -36,6 +45,8 @@ export interface AppConfig {
   logger?: Logger;
   /** Whether the schema may be introspected (HTTP and WebSocket alike). Default: unless NODE_ENV is production. */
   introspection?: boolean;
+  /** The blob store imported weights must be in. Default: `<BASIN_HOME>/blobs`, as the runners use. */
+  blobs?: BlobStore;
   /** Origins whose browser pages may call the API. Default: the dashboard's and BASIN_ALLOWED_ORIGINS. */
   allowedOrigins?: readonly string[];
   /** Folders datasets may be registered in. Default: BASIN_DATA_ROOTS. */
@@ -71,7 +82,13 @@ export function createApp(config: AppConfig): App {
   const ownBus = !config.bus;
   const bus = config.bus ?? createEventBus(sql);
   const live = new LiveEvents(bus);
-  const deps = { sql, bus, live, dataRoots: config.dataRoots ?? dataRoots(process.env) };
+  const deps = {
+    sql,
+    bus,
+    live,
+    dataRoots: config.dataRoots ?? dataRoots(process.env),
+    blobs: config.blobs ?? new BlobStore(join(resolveBasinHome(process.env), 'blobs')),
+  };
   const introspection = config.introspection ?? process.env.NODE_ENV !== 'production';
   const origins = config.allowedOrigins ?? allowedOrigins(process.env);
   const logError = (message: string, err: unknown) => logger.error(message, err);

@@ -1,4 +1,4 @@
-import type { EventBus, Sql } from '@basin/db';
+import type { BlobStore, EventBus, Sql } from '@basin/db';
 import type { Identity } from './auth';
 import type { LiveEvents } from './live';
 import { createLoaders, type Loaders } from './loaders';
@@ -12,6 +12,8 @@ export interface Context {
   live: LiveEvents;
   /** The folders datasets may be registered in (BASIN_DATA_ROOTS). */
   dataRoots: readonly string[];
+  /** The blob store (checkpoint weights), shared with the runners. */
+  blobs: BlobStore;
 }
 
 /** What every context shares: the database, the event bus and the live-event relay. */
@@ -20,6 +22,7 @@ export interface ContextDeps {
   bus: EventBus;
   live: LiveEvents;
   dataRoots: readonly string[];
+  blobs: BlobStore;
 }
 
 /** A fresh context for one request or one subscription. */

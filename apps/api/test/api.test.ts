@@ -5,7 +5,16 @@ import { createRuns, type TestDatabase } from '@basin/db';
 import postgres from 'postgres';
 import type { App } from '../src/app';
 import { createApp } from '../src/app';
-import { DATA_ROOT, type GqlResponse, gql, HASH, seedTeam, startWorld, type TeamWorld } from './fixtures';
+import {
+  BLOBS,
+  DATA_ROOT,
+  type GqlResponse,
+  gql,
+  HASH,
+  seedTeam,
+  startWorld,
+  type TeamWorld,
+} from './fixtures';
 
 let db: TestDatabase;
 let app: App;
@@ -440,14 +449,31 @@ describe('mutations', () => {
     );
     assert.equal(code(bad), 'BAD_USER_INPUT');
     assert.match(bad.errors![0]!.message, /input.imageShape/);
-    const m = await as(a)(
-      `mutation($h: String!) { importModel(input: { name: "imported", family: "resnet", depth: 8, width: 16,
-        inputShape: [32, 32, 3], numClasses: 10, modules: ["conv1", "fc"], weights: { blobHash: $h, blobSize: 42 } }) {
-        id checkpoints { blobHash run { id } parent { id } } } }`,
-      { h: HASH(99) },
-    );
+    const weights = await BLOBS.put(new Uint8Array(42).fill(7));
+    const importAs = (team: TeamWorld, name: string, h: string, size = 42) =>
+      as(team)(
+        `mutation($h: String!, $n: String!, $s: Float!) { importModel(input: { name: $n, family: "resnet", depth: 8,
+          width: 16, inputShape: [32, 32, 3], numClasses: 10, modules: ["conv1", "fc"], weights: { blobHash: $h, blobSize: $s } }) {
+          id checkpoints { blobHash run { id } parent { id } } } }`,
+        { h, n: name, s: size },
+      );
+    const m = await importAs(a, 'imported', weights.hash);
     assert.equal(m.errors, undefined, JSON.stringify(m.errors));
-    assert.deepEqual(m.data!.importModel.checkpoints, [{ blobHash: HASH(99), run: null, parent: null }]);
+    assert.deepEqual(m.data!.importModel.checkpoints, [{ blobHash: weights.hash, run: null, parent: null }]);
+    // the store is shared: another team's weights, or weights not in it, are NOT_FOUND; nothing is written
+    const models = await count('models');
+    const stolen = await importAs(b, 'stolen', weights.hash);
+    assert.equal(code(stolen), 'NOT_FOUND');
+    assert.equal(code(await importAs(a, 'absent', HASH(98))), 'NOT_FOUND');
+    const lied = await importAs(a, 'wrong size', (await BLOBS.put(new Uint8Array(5))).hash, 42);
+    assert.equal(code(lied), 'BAD_USER_INPUT');
+    assert.match(lied.errors![0]!.message, /input\.weights\.blobSize.*5 bytes/);
+    assert.equal(await count('models'), models);
+    assert.equal(
+      (await importAs(a, 'imported again', weights.hash)).errors,
+      undefined,
+      'its own weights, again',
+    );
   });
 
   const flagsOf = async (task: string, payload: Record<string, string>) => {

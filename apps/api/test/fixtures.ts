@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BlobStore,
   createAnalysis,
   createApiToken,
   createCheckpoint,
@@ -24,6 +25,9 @@ import { type App, createApp } from '../src/app';
 export const DATA_ROOT = mkdtempSync(join(tmpdir(), 'basin-data-root-'));
 mkdirSync(join(DATA_ROOT, 'domainnet'));
 symlinkSync(tmpdir(), join(DATA_ROOT, 'escape'));
+
+/** The test API's blob store (what imported weights must be in). */
+export const BLOBS = new BlobStore(mkdtempSync(join(tmpdir(), 'basin-api-blobs-')));
 
 /** The rows a test world holds for one team. */
 export interface TeamWorld {
@@ -208,6 +212,7 @@ export async function startWorld(): Promise<{ db: TestDatabase; app: App; a: Tea
     port: 0,
     host: '127.0.0.1',
     dataRoots: [DATA_ROOT],
+    blobs: BLOBS,
   });
   await app.start();
   return { db, app, a, b };

@@ -93,6 +93,7 @@ export {
   type NewAnalysis,
 } from './repos/analyses';
 export {
+  blobReferences,
   type CheckpointRow,
   checkpointsByIds,
   checkpointsByModelIds,

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import {
+  blobReferences,
   type CheckpointRow,
   createCheckpoint,
   createModel,
@@ -57,6 +59,7 @@ export class ModelResolver {
       if (!Number.isSafeInteger(w.blobSize) || w.blobSize < 0) {
         throw badInput('input.weights.blobSize', w.blobSize, 'a size in bytes');
       }
+      await checkBlobAccess(ctx, w.blobHash, w.blobSize);
     }
     const teamId = ctx.identity.teamId;
     return transaction(ctx.sql, async (tx) => {
@@ -82,4 +85,19 @@ export class ModelResolver {
       return model;
     });
   }
+}
+
+/**
+ * Weights are imported by hash from the blob store every team shares, so a hash alone must not reach another team's
+ * weights: the team may import a blob one of its checkpoints already has, or one that no checkpoint has yet (just
+ * placed in the store) and whose size matches; another team's blob, or one not in the store, is NOT_FOUND (the same
+ * answer, so a hash learned elsewhere says nothing).
+ */
+async function checkBlobAccess(ctx: Context, hash: string, size: number): Promise<void> {
+  const refs = await blobReferences(ctx.sql, ctx.identity.teamId, hash);
+  if (refs.own) return;
+  if (refs.others || !(await ctx.blobs.has(hash))) throw notFound('blob', hash);
+  const actual = (await stat(ctx.blobs.path(hash))).size;
+  if (actual !== size)
+    throw badInput('input.weights.blobSize', size, `the blob's size in the store, ${actual} bytes`);
 }

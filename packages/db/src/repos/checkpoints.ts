@@ -110,6 +110,22 @@ export async function checkpointsByModelIds(
 }
 
 /** The newest checkpoint (highest step) a run saved, or null. */
+/**
+ * Who references a blob: whether this team has a checkpoint with these weights, and whether any other team has.
+ * The blob store is shared by every team, so this is what decides whether a team may import a blob by its hash.
+ */
+export async function blobReferences(
+  sql: Sql,
+  teamId: string,
+  blobHash: string,
+): Promise<{ own: boolean; others: boolean }> {
+  const [r] = await sql<{ own: boolean; others: boolean }[]>`
+    select coalesce(bool_or(team_id = ${teamId}), false) as own,
+      coalesce(bool_or(team_id <> ${teamId}), false) as others
+    from checkpoints where blob_hash = ${blobHash}`;
+  return { own: r?.own ?? false, others: r?.others ?? false };
+}
+
 export async function latestCheckpointOfRun(sql: Sql, runId: string): Promise<CheckpointRow | null> {
   const [r] = await sql<Raw[]>`select * from checkpoints where run_id = ${runId} order by step desc limit 1`;
   return r ? map(r) : null;
