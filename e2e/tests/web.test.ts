@@ -142,7 +142,8 @@ describe('the dashboard in Chromium', {
     assert.match(html, /Fashion-MNIST → MNIST \(e2e\)/, 'the list comes with the HTML (server-rendered)');
     assert.match(
       html,
-      new RegExp(`data-api-url="${api.replaceAll('.', '\\.')}"`),
+      // basin start hands the dashboard the address the API is bound to (loopback: 127.0.0.1)
+      new RegExp(`data-api-url="${api.replace('localhost', '127.0.0.1').replaceAll('.', '\\.')}"`),
       'the API URL is rendered at request time',
     );
     await open('/');
