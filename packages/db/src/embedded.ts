@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDirectory } from './dir-lock';
 import { ConfigError } from './errors';
-import { WireServer } from './wire-server';
+import { type WireLimits, WireServer } from './wire-server';
 
 /** An in-process PGlite served over the PostgreSQL wire protocol on loopback. */
 export interface EmbeddedDatabase {
@@ -19,6 +19,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+  /** Bounds on what one client may send or hold (see WireServer). */
+  wireLimits?: Partial<WireLimits>;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       { cause: err },
     );
   }
-  const server = new WireServer(db);
+  const server = new WireServer(db, options.wireLimits);
   let port: number;
   try {
     port = await server.listen(options.port ?? 0);

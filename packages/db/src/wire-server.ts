@@ -14,7 +14,30 @@ import type { PGlite } from '@electric-sql/pglite';
  * behalf of every client, and this server takes each NotificationResponse out of the output it arrives in and
  * sends it to the connections that ran LISTEN on that channel.
  * Not supported: COPY (the client gets PGlite's own error), cancel requests (ignored).
+ *
+ * Bad input never stalls the process that hosts the database: a startup packet or message whose length is
+ * impossible (below its own header, over {@link WireLimits}) gets a FATAL ErrorResponse and a closed socket, other
+ * clients carry on; bytes are gathered per chunk and joined once a whole message is there (not re-joined per
+ * chunk); a client idle inside a transaction longer than `idleInTransactionMs` is rolled back and disconnected
+ * (PostgreSQL's idle_in_transaction_session_timeout), so it cannot hold the one backend forever; a failed exchange
+ * rolls back its transaction before another client gets the backend.
  */
+/** Bounds a client must stay within. */
+export interface WireLimits {
+  /** Largest startup packet, bytes (PostgreSQL's own limit is 10,000). Default 10,000. */
+  maxStartupBytes: number;
+  /** Largest protocol message, bytes (PostgreSQL allows up to 1 GiB; bulk inserts here stay far below). Default 256 MiB. */
+  maxMessageBytes: number;
+  /** A client holding the backend inside a transaction is rolled back and closed after this long idle, ms. Default 60,000. */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_WIRE_LIMITS: WireLimits = {
+  maxStartupBytes: 10_000,
+  maxMessageBytes: 256 * 1024 * 1024,
+  idleInTransactionMs: 60_000,
+};
+
 export class WireServer {
   private server: Server | null = null;
   private holder: number | null = null;
@@ -24,7 +47,14 @@ export class WireServer {
   /** channel → connections listening on it, with their sockets. */
   private listeners = new Map<string, Map<number, Socket>>();
 
-  constructor(private readonly db: PGlite) {}
+  private readonly limits: WireLimits;
+
+  constructor(
+    private readonly db: PGlite,
+    limits: Partial<WireLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_WIRE_LIMITS, ...limits };
+  }
 
   /** Listens on 127.0.0.1:`port` (0 = any free port); resolves to the port. */
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
@@ -96,11 +126,38 @@ export class WireServer {
     const conn = this.nextConn++;
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    let buffer: Buffer = Buffer.alloc(0);
+    // bytes not yet cut into messages: chunks as they came, joined only once a whole message is there
+    let chunks: Buffer[] = [];
+    let buffered = 0;
     let started = false;
     let pending: Buffer[] = [];
     let chain = Promise.resolve();
     let closed = false;
+    let idle: NodeJS.Timeout | null = null;
+
+    const join = (): Buffer => {
+      if (chunks.length > 1) chunks = [Buffer.concat(chunks, buffered)];
+      return chunks[0] ?? Buffer.alloc(0);
+    };
+    const take = (n: number): Buffer => {
+      const all = join();
+      const msg = all.subarray(0, n);
+      const rest = all.subarray(n);
+      chunks = rest.length ? [rest] : [];
+      buffered = rest.length;
+      return msg;
+    };
+    /** Refuses the client with a FATAL ErrorResponse (SQLSTATE `code`) and closes its socket. */
+    const refuse = (code: string, message: string) => {
+      chunks = [];
+      buffered = 0;
+      if (!socket.destroyed) socket.end(errorResponse(code, message));
+      socket.destroy();
+    };
+    const stopIdle = () => {
+      if (idle) clearTimeout(idle);
+      idle = null;
+    };
 
     const run = (exchange: Buffer, ends: boolean) =>
       (chain = chain.then(async () => {
@@ -119,22 +176,44 @@ export class WireServer {
           // Keep the backend while mid-exchange (Flush) or inside a transaction.
           if (ends && status === 'I') this.release(conn);
           else if (ends && status === null && !this.db.isInTransaction()) this.release(conn);
+          // holding it inside a transaction: only for so long without a word from the client
+          if (this.holder === conn && (status === 'T' || status === 'E') && !closed) {
+            stopIdle();
+            idle = setTimeout(
+              () =>
+                refuse(
+                  '25P03',
+                  `terminating connection: idle in transaction for over ${this.limits.idleInTransactionMs} ms`,
+                ),
+              this.limits.idleInTransactionMs,
+            );
+            idle.unref();
+          }
         } catch (err) {
+          // the next client must not inherit this one's half-done transaction
+          if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => {});
           this.release(conn);
           socket.destroy(err as Error);
         }
       }));
 
     const onData = (chunk: Buffer) => {
-      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+      stopIdle();
+      chunks.push(chunk);
+      buffered += chunk.length;
       for (;;) {
         if (!started) {
-          if (buffer.length < 8) return;
-          const len = buffer.readInt32BE(0);
-          if (buffer.length < len) return;
-          const code = buffer.readInt32BE(4);
-          const msg = buffer.subarray(0, len);
-          buffer = buffer.subarray(len);
+          if (buffered < 8) return;
+          const head = join();
+          const len = head.readInt32BE(0);
+          if (len < 8 || len > this.limits.maxStartupBytes)
+            return refuse(
+              '08P01',
+              `invalid startup packet length ${len} (8 to ${this.limits.maxStartupBytes} bytes)`,
+            );
+          if (buffered < len) return;
+          const code = head.readInt32BE(4);
+          const msg = Buffer.from(take(len));
           if (code === 80877103 || code === 80877104) {
             socket.write('N'); // no SSL, no GSS encryption: loopback only
             continue;
@@ -144,20 +223,29 @@ export class WireServer {
             return;
           }
           started = true;
-          run(Buffer.from(msg), true);
+          run(msg, true);
           continue;
         }
-        if (buffer.length < 5) return;
-        const len = buffer.readInt32BE(1) + 1;
-        if (buffer.length < len) return;
-        const type = String.fromCharCode(buffer[0]!);
-        const msg = buffer.subarray(0, len);
-        buffer = buffer.subarray(len);
+        if (buffered < 5) return;
+        const head = join();
+        const bodyLen = head.readUInt32BE(1);
+        if (bodyLen < 4 || bodyLen > this.limits.maxMessageBytes)
+          return refuse(
+            bodyLen < 4 ? '08P01' : '54000',
+            `invalid message length ${bodyLen} (4 to ${this.limits.maxMessageBytes} bytes)`,
+          );
+        const len = bodyLen + 1;
+        if (buffered < len) return;
+        const type = String.fromCharCode(head[0]!);
+        const msg = Buffer.from(take(len));
         if (type === 'X') {
-          socket.end();
+          // after the exchanges already sent have been answered
+          chain = chain.then(() => {
+            socket.end();
+          });
           return;
         }
-        pending.push(Buffer.from(msg));
+        pending.push(msg);
         if (type === 'S' || type === 'Q' || type === 'H') {
           const exchange = Buffer.concat(pending);
           pending = [];
@@ -169,6 +257,7 @@ export class WireServer {
     const onClose = () => {
       if (closed) return;
       closed = true;
+      stopIdle();
       this.sockets.delete(socket);
       for (const conns of this.listeners.values()) conns.delete(conn);
       chain = chain.then(async () => {
@@ -252,4 +341,14 @@ function splitNotifications(raw: Uint8Array): {
 function hasError(out: Uint8Array): boolean {
   for (const m of messages(out)) if (m.type === 0x45) return true;
   return false;
+}
+
+/** A FATAL ErrorResponse message: severity, SQLSTATE `code` and `message` (then the terminating zero). */
+function errorResponse(code: string, message: string): Buffer {
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8');
+  const out = Buffer.alloc(5 + fields.length);
+  out.write('E', 0, 'latin1');
+  out.writeInt32BE(4 + fields.length, 1);
+  fields.copy(out, 5);
+  return out;
 }
