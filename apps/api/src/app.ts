@@ -8,9 +8,11 @@ import {
   createEventBus,
   dataRoots,
   type EventBus,
+  isWildcardHost,
   LOOPBACK_HOST,
   resolveBasinHome,
   type Sql,
+  urlHostOf,
 } from '@basin/db';
 import type { GraphQLFormattedError } from 'graphql';
 import { type AuthConfig, identify } from './auth';
@@ -139,18 +141,16 @@ export function createApp(config: AppConfig): App {
         origins,
       });
       const port = config.port ?? 4000;
+      const bound = config.host ?? LOOPBACK_HOST;
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, config.host ?? LOOPBACK_HOST, () => {
+        httpServer.listen(port, bound, () => {
           httpServer.off('error', reject);
           resolve();
         });
       });
       const address = httpServer.address() as AddressInfo;
-      const bound = config.host ?? LOOPBACK_HOST;
-      const host =
-        bound === '0.0.0.0' || bound === '::' ? 'localhost' : bound.includes(':') ? `[${bound}]` : bound;
-      url = `http://${host}:${address.port}/graphql`;
+      url = `http://${isWildcardHost(bound) ? 'localhost' : urlHostOf(bound)}:${address.port}/graphql`;
     },
 
     async stop() {

@@ -4,14 +4,14 @@
  * origins and those listed in BASIN_ALLOWED_ORIGINS may; a request with any other `Origin` is refused (HTTP 403, and
  * the WebSocket handshake too). Scripts, the CLI and the dashboard's server send no `Origin` and are not affected.
  */
+import { isWildcardHost, urlHostOf } from '@basin/db';
 
 /** The origins a browser page may call from: the dashboard's (WEB_PORT, WEB_HOST) and BASIN_ALLOWED_ORIGINS. */
 export function allowedOrigins(env: NodeJS.ProcessEnv): string[] {
   const port = env.WEB_PORT?.trim() || '3000';
   const out = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   const host = env.WEB_HOST?.trim();
-  if (host && host !== '0.0.0.0' && host !== '::')
-    out.push(`http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  if (host && !isWildcardHost(host)) out.push(`http://${urlHostOf(host)}:${port}`);
   for (const o of (env.BASIN_ALLOWED_ORIGINS ?? '').split(',')) {
     const t = o.trim().replace(/\/+$/, '');
     if (t) out.push(t);

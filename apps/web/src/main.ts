@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 // a ConfigError: `runService` prints its message as one line and exits 2
-import { ConfigError, resolveAuthMode, resolveBindHost } from '@basin/db';
+import { ConfigError, resolveAuthMode, resolveBindHost, shownHost } from '@basin/db';
 import { runService } from '@basin/service';
 import { buildDashboard, exited, nextCli, WEB_DIR } from './build';
 import { buildReason } from './build-state';
@@ -39,9 +39,8 @@ await runService('web', async (log) => {
   }
   const server = nextCli(['start', '-p', String(port), '-H', bind.host], { ...env, NODE_ENV: 'production' });
   child = server;
-  const shown = bind.loopback ? 'localhost' : bind.host.includes(':') ? `[${bind.host}]` : bind.host;
   log.info(
-    `dashboard on http://${shown}:${port}${bind.loopback ? ' (this machine only)' : ''} (API ${env.BASIN_API_URL})`,
+    `dashboard on http://${shownHost(bind.host)}:${port}${bind.loopback ? ' (this machine only)' : ''} (API ${env.BASIN_API_URL})`,
   );
   server.once('exit', (code, signal) => {
     if (child !== server) return;

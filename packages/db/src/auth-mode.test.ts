@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isLoopbackHost, LOOPBACK_HOST, resolveAuthMode, resolveBindHost } from './auth-mode';
+import {
+  dialHost,
+  isLoopbackHost,
+  LOOPBACK_HOST,
+  resolveAuthMode,
+  resolveBindHost,
+  shownHost,
+  urlHostOf,
+} from './auth-mode';
 import { ConfigError } from './errors';
 
 test('loopback addresses are recognised; others are not', () => {
@@ -49,4 +57,15 @@ test('services bind loopback unless told; the network with auth off is refused, 
   assert.match(insecure.warning ?? '', /auth off .*BASIN_INSECURE_BIND=1/);
   // the embedded default is auth off, so a fresh `npm start` is loopback-only
   assert.equal(resolveBindHost({}, 'API_HOST', resolveAuthMode({})).loopback, true);
+});
+
+test('a bound address as shown to a user, as dialled from this machine, and inside a URL', () => {
+  for (const h of ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'])
+    assert.equal(shownHost(h), 'localhost', h);
+  assert.equal(shownHost('192.168.1.5'), '192.168.1.5');
+  assert.equal(shownHost('fd00::5'), '[fd00::5]');
+  for (const h of ['0.0.0.0', '::', 'localhost']) assert.equal(dialHost(h), LOOPBACK_HOST, h);
+  assert.equal(dialHost('127.0.0.1'), '127.0.0.1');
+  assert.equal(dialHost('::1'), '[::1]');
+  assert.equal(urlHostOf('10.0.0.1'), '10.0.0.1');
 });

@@ -33,6 +33,20 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }
 
+/** Whether `host` binds every interface (`0.0.0.0`, `::`). */
+export const isWildcardHost = (host: string): boolean => host === '0.0.0.0' || host === '::';
+
+/** `host` as it goes into a URL: an IPv6 address in brackets. */
+export const urlHostOf = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/** The host to show a user for a service bound to `host`: `localhost` for loopback and wildcard binds. */
+export const shownHost = (host: string): string =>
+  isWildcardHost(host) || isLoopbackHost(host) ? 'localhost' : urlHostOf(host);
+
+/** The host this machine dials to reach a service bound to `host`: loopback for a wildcard bind or `localhost`. */
+export const dialHost = (host: string): string =>
+  isWildcardHost(host) || host === 'localhost' ? LOOPBACK_HOST : urlHostOf(host);
+
 /** The address a service binds, and the warning to print when it was told to serve the network without auth. */
 export interface BindHost {
   host: string;

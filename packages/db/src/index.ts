@@ -1,10 +1,14 @@
 export {
   type AuthMode,
   type BindHost,
+  dialHost,
   isLoopbackHost,
+  isWildcardHost,
   LOOPBACK_HOST,
   resolveAuthMode,
   resolveBindHost,
+  shownHost,
+  urlHostOf,
 } from './auth-mode';
 export { BlobStore } from './blobs';
 export {
@@ -133,7 +137,6 @@ export {
   countRuns,
   countRunsByStudyIds,
   createRuns,
-  findEquivalentRun,
   listRuns,
   metricKeysByRunIds,
   type NewRun,

@@ -2,14 +2,15 @@ import { availableParallelism } from 'node:os';
 import {
   type BindHost,
   createApiToken,
+  dialHost,
   ensureTeam,
-  LOOPBACK_HOST,
   openDatabase,
   resolveAuthMode,
   resolveBasinHome,
   resolveBindHost,
   resolveDatabaseTarget,
   revokeApiToken,
+  shownHost,
 } from '@basin/db';
 import { ensureBuilt } from '@basin/kernels';
 import { parseCommandArgs } from '../args';
@@ -63,7 +64,7 @@ export const start: Command = {
     const apiBind = resolveBindHost(env, 'API_HOST', authMode);
     const webBind = resolveBindHost(env, 'WEB_HOST', authMode);
     // how this machine reaches the API (the dashboard's server, the default study): the bound address itself
-    const apiUrl = `http://${dialHost(apiBind)}:${apiPort}/graphql`;
+    const apiUrl = `http://${dialHost(apiBind.host)}:${apiPort}/graphql`;
     const { present, missing } = discoverServices();
     if (present.some((s) => s.name === 'api')) await assertPortFree('API_PORT', apiPort);
     if (present.some((s) => s.name === 'web')) await assertPortFree('WEB_PORT', webPort);
@@ -73,8 +74,8 @@ export const start: Command = {
       b.loopback ? 'this machine only' : `${b.host}, auth ${authMode === 'off' ? 'OFF' : 'by token'}`;
     const lines = [
       'Basin — what is being transferred in transfer learning',
-      `  dashboard  ${present.some((s) => s.name === 'web') ? `http://${urlHost(webBind)}:${webPort}  (${reach(webBind)})` : '(not in this build)'}`,
-      `  GraphQL    ${present.some((s) => s.name === 'api') ? `http://${urlHost(apiBind)}:${apiPort}/graphql  (subscriptions: ws://…/graphql; ${reach(apiBind)})` : '(not in this build)'}`,
+      `  dashboard  ${present.some((s) => s.name === 'web') ? `http://${shownHost(webBind.host)}:${webPort}  (${reach(webBind)})` : '(not in this build)'}`,
+      `  GraphQL    ${present.some((s) => s.name === 'api') ? `http://${shownHost(apiBind.host)}:${apiPort}/graphql  (subscriptions: ws://…/graphql; ${reach(apiBind)})` : '(not in this build)'}`,
       `  database   ${target.mode === 'server' ? target.display : `embedded PGlite in ${target.dataDir}`}`,
       `  runners    ${present.some((s) => s.name === 'runner') ? runners : '(not in this build)'}`,
       `  home       ${home}`,
@@ -170,16 +171,3 @@ export const start: Command = {
     return 0;
   },
 };
-
-/** The host part of a URL to show for a bound address (localhost for loopback, brackets for IPv6). */
-function urlHost(b: BindHost): string {
-  if (b.loopback) return 'localhost';
-  if (b.host === '0.0.0.0' || b.host === '::') return 'localhost';
-  return b.host.includes(':') ? `[${b.host}]` : b.host;
-}
-
-/** The address to connect to for a bound one: itself, or loopback for a wildcard bind. */
-function dialHost(b: BindHost): string {
-  if (b.host === '0.0.0.0' || b.host === '::' || b.host === 'localhost') return LOOPBACK_HOST;
-  return b.host.includes(':') ? `[${b.host}]` : b.host;
-}
