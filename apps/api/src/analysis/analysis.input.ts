@@ -39,6 +39,10 @@ export class RunAnalysisInput {
   params?: Record<string, unknown> | null;
 }
 
+/** What a sweep's `reuseRuns` does (both sweep kinds). */
+const REUSE_RUNS =
+  "Count an existing fine-tune of the study that trains exactly one of the sweep's points (same dataset, model, init, init checkpoint, block size, seed and hyperparameters; queued, running or succeeded) instead of training it again. false trains every point afresh.";
+
 @InputType()
 export class StartBlockShuffleSweepInput {
   @Field(() => ID, { nullable: true })
@@ -64,11 +68,7 @@ export class StartBlockShuffleSweepInput {
   @Field(() => [Int], { defaultValue: [0, 1, 2] })
   seeds!: number[];
 
-  @Field(() => Boolean, {
-    defaultValue: true,
-    description:
-      "Count an existing fine-tune of the study that trains exactly one of the sweep's points (same dataset, model, init, init checkpoint, block size, seed and hyperparameters; queued, running or succeeded) instead of training it again. false trains every point afresh.",
-  })
+  @Field(() => Boolean, { defaultValue: true, description: REUSE_RUNS })
   reuseRuns!: boolean;
 
   @Field(() => HyperparametersInput, { nullable: true })
@@ -104,11 +104,7 @@ export class StartCheckpointSweepInput {
   @Field(() => Int, { nullable: true })
   blockSize?: number | null;
 
-  @Field(() => Boolean, {
-    defaultValue: true,
-    description:
-      "Count an existing fine-tune of the study that trains exactly one of the sweep's points (same dataset, model, init, init checkpoint, block size, seed and hyperparameters; queued, running or succeeded) instead of training it again. false trains every point afresh.",
-  })
+  @Field(() => Boolean, { defaultValue: true, description: REUSE_RUNS })
   reuseRuns!: boolean;
 
   @Field(() => HyperparametersInput, { nullable: true })

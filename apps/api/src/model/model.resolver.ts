@@ -96,8 +96,11 @@ export class ModelResolver {
 async function checkBlobAccess(ctx: Context, hash: string, size: number): Promise<void> {
   const refs = await blobReferences(ctx.sql, ctx.identity.teamId, hash);
   if (refs.own) return;
-  if (refs.others || !(await ctx.blobs.has(hash))) throw notFound('blob', hash);
-  const actual = (await stat(ctx.blobs.path(hash))).size;
+  if (refs.others) throw notFound('blob', hash);
+  // one look at the store: whether the blob is there, and its size
+  const file = await stat(ctx.blobs.path(hash)).catch(() => null);
+  if (!file?.isFile()) throw notFound('blob', hash);
+  const actual = file.size;
   if (actual !== size)
     throw badInput('input.weights.blobSize', size, `the blob's size in the store, ${actual} bytes`);
 }

@@ -109,7 +109,6 @@ export async function checkpointsByModelIds(
   return rows.map(map);
 }
 
-/** The newest checkpoint (highest step) a run saved, or null. */
 /**
  * Who references a blob: whether this team has a checkpoint with these weights, and whether any other team has.
  * The blob store is shared by every team, so this is what decides whether a team may import a blob by its hash.
@@ -126,6 +125,7 @@ export async function blobReferences(
   return { own: r?.own ?? false, others: r?.others ?? false };
 }
 
+/** The newest checkpoint (highest step) a run saved, or null. */
 export async function latestCheckpointOfRun(sql: Sql, runId: string): Promise<CheckpointRow | null> {
   const [r] = await sql<Raw[]>`select * from checkpoints where run_id = ${runId} order by step desc limit 1`;
   return r ? map(r) : null;
