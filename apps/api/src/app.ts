@@ -21,6 +21,7 @@ import { formatError } from './errors';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { LiveEvents } from './live';
 import { allowedOrigins } from './origins';
+import { type RateLimit, rateLimitFromEnv, TokenRateLimiter } from './rate-limit';
 import { basinSchema } from './schema';
 import { httpApp } from './server/http';
 import { limitsPlugin } from './server/limits.plugin';
@@ -53,6 +54,10 @@ export interface AppConfig {
   allowedOrigins?: readonly string[];
   /** Folders datasets may be registered in. Default: BASIN_DATA_ROOTS. */
   dataRoots?: readonly string[];
+  /** Operations per token per window; null: unlimited. Default: BASIN_RATE_LIMIT, else DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit | null;
+  /** How often open WebSocket connections' tokens are checked for revocation and expiry. Default 2 s. */
+  tokenRecheckMs?: number;
 }
 
 /** A built API server: start listening, stop (drains HTTP and WebSocket clients), and where it listens. */
@@ -94,6 +99,9 @@ export function createApp(config: AppConfig): App {
   const introspection = config.introspection ?? process.env.NODE_ENV !== 'production';
   const origins = config.allowedOrigins ?? allowedOrigins(process.env);
   const logError = (message: string, err: unknown) => logger.error(message, err);
+  const rateLimiter = new TokenRateLimiter(
+    config.rateLimit === undefined ? rateLimitFromEnv(process.env) : config.rateLimit,
+  );
 
   const httpServer: Server = createServer();
   let closeWs: (() => Promise<void>) | null = null;
@@ -135,10 +143,12 @@ export function createApp(config: AppConfig): App {
 
     async start() {
       const server = await ensureApollo();
-      httpServer.on('request', httpApp(server, deps, auth, logError, origins));
+      httpServer.on('request', httpApp(server, deps, auth, logError, origins, rateLimiter));
       closeWs = attachGraphqlWs(httpServer, await basinSchema(), deps, auth, limits, logError, {
         introspection,
         origins,
+        rateLimiter,
+        tokenRecheckMs: config.tokenRecheckMs,
       });
       const port = config.port ?? 4000;
       const bound = config.host ?? LOOPBACK_HOST;

@@ -14,11 +14,13 @@ export interface Identity {
   scope: TokenScope;
   /** The token used; null in single-user mode. */
   tokenId: string | null;
+  /** When that token expires; null: never (or single-user mode). */
+  expiresAt: Date | null;
 }
 
 /**
  * Resolves the caller from an Authorization value (`Bearer <token>`).
- * @throws BasinError UNAUTHENTICATED when a token is needed and missing, malformed, unknown or revoked.
+ * @throws BasinError UNAUTHENTICATED when a token is needed and missing, malformed, unknown, revoked or expired.
  */
 export async function identify(
   sql: Sql,
@@ -26,7 +28,7 @@ export async function identify(
   authorization: string | undefined | null,
 ): Promise<Identity> {
   if (auth.mode === 'off')
-    return { teamId: auth.teamId, teamName: auth.teamName, scope: 'write', tokenId: null };
+    return { teamId: auth.teamId, teamName: auth.teamName, scope: 'write', tokenId: null, expiresAt: null };
   if (!authorization) {
     throw new BasinError(
       'UNAUTHENTICATED',
@@ -39,6 +41,6 @@ export async function identify(
     throw new BasinError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"', { http: true });
   }
   const who = await authenticateToken(sql, m[1]!);
-  if (!who) throw new BasinError('UNAUTHENTICATED', 'unknown or revoked API token', { http: true });
-  return { teamId: who.teamId, teamName: who.teamName, scope: who.scope, tokenId: who.tokenId };
+  if (!who) throw new BasinError('UNAUTHENTICATED', 'unknown, revoked or expired API token', { http: true });
+  return { ...who };
 }

@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 
@@ -17,6 +18,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 

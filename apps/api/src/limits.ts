@@ -16,6 +16,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
+  visit,
 } from 'graphql';
 import { BasinError } from './errors';
 
@@ -27,10 +28,21 @@ export interface Limits {
   maxComplexity: number;
   /** Largest `first` of a connection. Default 100. */
   maxPageSize: number;
+  /**
+   * Most aliased fields in one document (every alias written, in operations and fragments). Default 100: the
+   * dashboard and CLI use a handful; ten thousand aliases of a cheap field are a way to multiply work the cost
+   * estimate prices low.
+   */
+  maxAliases: number;
 }
 
 /** Limits used unless `createApp` is given others. */
-export const DEFAULT_LIMITS: Limits = { maxDepth: 12, maxComplexity: 25_000, maxPageSize: 100 };
+export const DEFAULT_LIMITS: Limits = {
+  maxDepth: 12,
+  maxComplexity: 25_000,
+  maxPageSize: 100,
+  maxAliases: 100,
+};
 
 /** Assumed length of a list field that has no size argument. */
 const LIST_FACTOR = 10;
@@ -39,6 +51,7 @@ const SIZE_ARGS = ['first', 'limit'];
 
 /**
  * Estimates an operation's depth and cost before it runs and throws BAD_USER_INPUT when either is over the limit.
+ * Also refuses a document with more than `maxAliases` aliased fields.
  * @remarks Cost: every field costs 1 (or its `complexity` extension, set with type-graphql's `complexity` option),
  * and a list multiplies the cost of what it selects by its `first`/`limit` argument (variables resolved), else by
  * 10. Lists inside a `…Connection` are already counted by the connection's `first`. Introspection is free.
@@ -50,6 +63,19 @@ export function checkLimits(
   variables: Record<string, unknown> | null | undefined,
   limits: Limits = DEFAULT_LIMITS,
 ): void {
+  let aliases = 0;
+  visit(document, {
+    Field(node) {
+      if (node.alias) aliases++;
+    },
+  });
+  if (aliases > limits.maxAliases) {
+    throw new BasinError(
+      'BAD_USER_INPUT',
+      `the document has ${aliases} aliased fields, over the limit of ${limits.maxAliases}; send several requests`,
+      { http: true, extensions: { aliases, maxAliases: limits.maxAliases } },
+    );
+  }
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const d of document.definitions) {

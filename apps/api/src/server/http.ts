@@ -3,17 +3,23 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ping } from '@basin/db';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { type AuthConfig, identify } from '../auth';
+import { type AuthConfig, type Identity, identify } from '../auth';
 import { type Context, type ContextDeps, createContext } from '../context';
+import { BasinError } from '../errors';
 import { originAllowed, originRefusal } from '../origins';
+import type { TokenRateLimiter } from '../rate-limit';
 
-/** The Express app: `GET /healthz` (checks the database) and Apollo on `/graphql`. */
+/**
+ * The Express app: `GET /healthz` (checks the database) and Apollo on `/graphql`. A caller over its token's rate
+ * limit gets HTTP 429 with `Retry-After` and a RATE_LIMITED error before its operation is parsed.
+ */
 export function httpApp(
   apollo: ApolloServer<Context>,
   deps: ContextDeps,
   auth: AuthConfig,
   logError: (message: string, err: unknown) => void,
   origins: readonly string[],
+  rateLimiter: TokenRateLimiter,
 ): Express {
   const web = express();
   web.disable('x-powered-by');
@@ -36,10 +42,39 @@ export function httpApp(
   });
   web.use(
     '/graphql',
+    async (req, res, next) => {
+      // who is calling, once per request: a bad token is Apollo's to answer (401 from the context function);
+      // a good one spends its budget here, so a flood is refused before parsing or touching the database further
+      let who: Identity | BasinError;
+      try {
+        who = await identify(deps.sql, auth, req.headers.authorization);
+        await rateLimiter.take(who);
+      } catch (err) {
+        if (!(err instanceof BasinError)) return next(err);
+        if (err.code === 'RATE_LIMITED') {
+          res.setHeader('Retry-After', String(err.extensions.retryAfter));
+          res.status(429).json({
+            errors: [
+              {
+                message: err.message,
+                extensions: { code: err.code, retryAfter: err.extensions.retryAfter },
+              },
+            ],
+          });
+          return;
+        }
+        who = err;
+      }
+      res.locals.identity = who;
+      next();
+    },
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(deps, await identify(deps.sql, auth, req.headers.authorization)),
+      context: async ({ res }) => {
+        const who = res.locals.identity as Identity | BasinError;
+        if (who instanceof BasinError) throw who;
+        return createContext(deps, who);
+      },
     }),
   );
   web.use(jsonErrors(logError));
@@ -56,7 +91,7 @@ function jsonErrors(log: (m: string, e: unknown) => void): ErrorRequestHandler {
       status === 500
         ? 'Internal server error'
         : err?.type === 'entity.parse.failed'
-          ? 'request body is not valid JSON'
+          ? 'request body is not a JSON object ({"query": "…", "variables": {…}})'
           : err?.type === 'entity.too.large'
             ? 'request body is over 1 MB'
             : String(err?.message ?? 'bad request');

@@ -70,3 +70,41 @@ test('bad usage exits 2 with one line', async () => {
     assert.match(r.stderr, /^basin token/);
   }
 });
+
+test('--expires-in sets an expiry; list shows state, last use and expiry', async () => {
+  const r = await basin('token', 'create', '--team', 'exp', '--expires-in', '12h', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const created = JSON.parse(r.stdout) as { id: string; token: string; expiresAt: string };
+  const ahead = Date.parse(created.expiresAt) - Date.now();
+  assert.ok(ahead > 11.9 * 3_600_000 && ahead <= 12 * 3_600_000, `expires in ${ahead} ms`);
+  const before = await basin('token', 'list', '--team', 'exp');
+  assert.match(before.stdout, /last used\s+expires/);
+  assert.match(
+    before.stdout,
+    new RegExp(
+      `^\\s*${created.id}  basin_\\S+…\\s+write  active \\s+never\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d`,
+      'm',
+    ),
+  );
+  assert.ok(await authenticateToken(db.sql, created.token));
+  const afterUse = await basin('token', 'list', '--team', 'exp', '--json');
+  const [row] = (
+    JSON.parse(afterUse.stdout) as { tokens: { lastUsedAt: string | null; expiresAt: string }[] }
+  ).tokens;
+  assert.ok(
+    row!.lastUsedAt && Date.now() - Date.parse(row!.lastUsedAt) < 60_000,
+    'authenticating records the use',
+  );
+  // an expired token is listed as such and no longer authenticates
+  await db.sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${created.id}`;
+  assert.equal(await authenticateToken(db.sql, created.token), null);
+  const expired = await basin('token', 'list', '--team', 'exp');
+  assert.match(expired.stdout, /write {2}expired/);
+  for (const bad of ['0d', '12', '3651d', '1w', '-5m']) {
+    const e = await basin('token', 'create', '--team', 'exp', `--expires-in=${bad}`);
+    assert.equal(e.code, 2, bad);
+    assert.match(e.stderr, /--expires-in must be minutes, hours or days/);
+  }
+  const misplaced = await basin('token', 'list', '--team', 'exp', '--expires-in', '1d');
+  assert.equal(misplaced.code, 2);
+});
