@@ -12,6 +12,9 @@ export class GraphQLRequestError extends Error {
   }
 }
 
+/** How many times a request refused for the token's rate limit (HTTP 429) is retried after its Retry-After. */
+const RATE_LIMIT_RETRIES = 3;
+
 /**
  * The few lines of GraphQL-over-HTTP the CLI needs: POST (Apollo's CSRF guard refuses simple GETs), JSON in and out,
  * errors raised with their codes. A full client library would add nothing here.
@@ -30,20 +33,27 @@ export class GraphQLClient {
     const query = print(document);
     const variables = args[0] ?? {};
     let res: Response;
-    try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-    } catch (err) {
-      throw new GraphQLRequestError(
-        `cannot reach the Basin API at ${this.url} (${(err as Error).cause ?? (err as Error).message})`,
-        ['UNREACHABLE'],
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(this.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (err) {
+        throw new GraphQLRequestError(
+          `cannot reach the Basin API at ${this.url} (${(err as Error).cause ?? (err as Error).message})`,
+          ['UNREACHABLE'],
+        );
+      }
+      // over the token's rate limit: wait as the API says (at most a minute a time, three times), then retry
+      const wait = Number(res.headers.get('retry-after'));
+      if (res.status !== 429 || attempt > RATE_LIMIT_RETRIES || !(wait > 0)) break;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.min(wait, 60) * 1000));
     }
     let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
     try {
