@@ -1,4 +1,4 @@
-import { ConfigError, dataRoots, resolveBasinHome } from '@basin/db';
+import { ConfigError, DATABASE_OUTAGE_MS, dataRoots, resolveBasinHome } from '@basin/db';
 
 /** How a runner behaves; every field has a default (see {@link runnerConfigFromEnv}). */
 export interface RunnerConfig {
@@ -37,6 +37,11 @@ export interface RunnerConfig {
   threads: number | null;
   /** Folders datasets may be read from (BASIN_DATA_ROOTS); checked again before every read. */
   dataRoots: readonly string[];
+  /**
+   * How long a running job rides out a database that went away (a PostgreSQL restart): its metric writes,
+   * checkpoint records and final status are retried this long before the job gives up, ms. Default 120,000.
+   */
+  dbOutageMs: number;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): number {
@@ -52,7 +57,7 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number): n
  * Reads a runner's configuration: DATABASE_URL, BASIN_HOME, BASIN_SERVICE_ID, and `BASIN_RUNNER_CONCURRENCY`,
  * `BASIN_RUNNER_HEARTBEAT_MS`, `BASIN_RUNNER_STALE_MS`, `BASIN_RUNNER_REAP_MS`, `BASIN_RUNNER_PROGRESS_MS`,
  * `BASIN_RUNNER_METRICS_BATCH`, `BASIN_RUNNER_METRICS_FLUSH_MS`, `BASIN_RUNNER_POLL_MS`, `BASIN_RUNNER_CANCEL_CHECK_MS`,
- * `BASIN_RUNNER_THREADS`, `BASIN_DATA_ROOTS`.
+ * `BASIN_RUNNER_THREADS`, `BASIN_RUNNER_DB_OUTAGE_MS`, `BASIN_DATA_ROOTS`.
  * @throws ConfigError naming the variable when a value is not a number in range.
  */
 export function runnerConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): RunnerConfig {
@@ -77,5 +82,6 @@ export function runnerConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string)
     cancelCheckMs: num(env, 'BASIN_RUNNER_CANCEL_CHECK_MS', 100, 0),
     threads: env.BASIN_RUNNER_THREADS?.trim() ? Math.floor(num(env, 'BASIN_RUNNER_THREADS', 1, 1)) : null,
     dataRoots: dataRoots(env),
+    dbOutageMs: num(env, 'BASIN_RUNNER_DB_OUTAGE_MS', DATABASE_OUTAGE_MS, 0),
   };
 }

@@ -31,6 +31,19 @@ export function graphileWorkerId(workerId: string): string {
   return i < 0 ? workerId : workerId.slice(i + 1);
 }
 
+/**
+ * `onRetry` for @basin/db's retryWhileDatabaseAway inside a job: one warning when a write first finds the database
+ * gone (not one per attempt), naming the job.
+ */
+export function dbAway(env: JobEnv, what: string): (err: unknown, attempt: number) => void {
+  return (err, attempt) => {
+    if (attempt === 1)
+      env.log.warn(
+        `${what}: the database is unreachable (${(err as Error).message}); retrying for up to ${Math.round(env.config.dbOutageMs / 1000)} s`,
+      );
+  };
+}
+
 /** An error whose message is meant for the person who queued the job (bad input, missing data). */
 export class JobInputError extends Error {
   override name = 'JobInputError';

@@ -1,4 +1,4 @@
-import { heartbeatAnalysis, heartbeatRun } from '@basin/db';
+import { heartbeatAnalysis, heartbeatRun, isConnectionLoss } from '@basin/db';
 import type { JobEnv } from './context';
 
 /** Why a job's lease asked it to stop. */
@@ -29,6 +29,7 @@ export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string):
   let progress: number | null = null;
   let released = false;
   let lastCheck = Number.NEGATIVE_INFINITY;
+  let away = false;
   const stop = (why: StopReason) => {
     if (stopReason) return;
     stopReason = why;
@@ -56,12 +57,23 @@ export function startLease(env: JobEnv, table: 'runs' | 'analyses', id: string):
     get stopReason() {
       return stopReason;
     },
-    check: () => {
+    check: async () => {
       // at most one check per cancelCheckMs (a heartbeat in between reads the same row)
       const now = performance.now();
-      if (now - lastCheck < env.config.cancelCheckMs) return Promise.resolve();
+      if (now - lastCheck < env.config.cancelCheckMs) return;
       lastCheck = now;
-      return beat(false);
+      try {
+        await beat(false);
+      } catch (err) {
+        // the database is away (a restart): keep training; the next check asks again, the metric and
+        // checkpoint writes wait for it (and are fenced, should another runner take the run meanwhile)
+        if (!isConnectionLoss(err)) throw err;
+        if (!away)
+          env.log.warn(`${table} ${id}: database unreachable (${(err as Error).message}); training on`);
+        away = true;
+        return;
+      }
+      away = false;
     },
     setProgress(p) {
       progress = Math.min(1, Math.max(0, p));

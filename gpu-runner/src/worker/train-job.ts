@@ -11,6 +11,7 @@ import {
   latestCheckpointOfRun,
   modelsByIds,
   rawMetric,
+  retryWhileDatabaseAway,
   runsByIds,
   type Sql,
   saveRunCheckpoint,
@@ -23,6 +24,7 @@ import { finetune, pretrain, resumeRun } from '../train/runs';
 import type { CheckpointEvent, TrainOptions, TrainResult } from '../train/trainer';
 import { checkpointFile, copyBlob, loadCheckpointRecords } from './checkpoints';
 import {
+  dbAway,
   describeError,
   HandBackError,
   type JobEnv,
@@ -122,6 +124,9 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
   const metrics = new MetricBuffer(env.sql, run.id, {
     batch: env.config.metricsBatch,
     maxDelayMs: env.config.metricsFlushMs,
+    heldBy: env.workerId,
+    outageMs: env.config.dbOutageMs,
+    onRetry: dbAway(env, `run ${run.id}`),
   });
   const workDir = join(env.config.basinHome, 'runner', `${env.config.name}-${process.pid}`, `run-${run.id}`);
   const events = new OrderedPublisher(env.bus, env.log);
@@ -135,7 +140,11 @@ export async function trainJob(env: JobEnv, runId: string): Promise<void> {
     await metrics.flush();
     await events.idle();
     if (result.status === 'aborted') throw abortError(lease);
-    const summary = await runSummary(env.sql, run.id, result, hyperparameters(run.hyperparameters));
+    const summary = await retryWhileDatabaseAway(
+      `summarising run ${run.id}`,
+      () => runSummary(env.sql, run.id, result, hyperparameters(run.hyperparameters)),
+      { maxWaitMs: env.config.dbOutageMs, onRetry: dbAway(env, `run ${run.id}`) },
+    );
     if (!(await finishRun(env, run, 'SUCCEEDED', { summary })))
       env.log.warn(`run ${run.id}: finished, but another runner holds it now`);
     else env.log.info(`run ${run.id}: SUCCEEDED (step ${result.step}, ${result.seconds.toFixed(1)} s)`);
@@ -227,14 +236,20 @@ function trainOptions(env: JobEnv, run: ClaimedRun, h: Hyper, io: TrainIo): Trai
       ? await env.blobs.put(new Uint8Array(await readFile(ev.momentumPath)))
       : null;
     const finite = Object.fromEntries(Object.entries(ev.metrics).filter(([, v]) => Number.isFinite(v)));
-    const saved = await saveRunCheckpoint(env.sql, env.bus, env.workerId, run, {
-      step: ev.step,
-      epoch: ev.epoch,
-      blobHash: blob.hash,
-      blobSize: blob.size,
-      metrics: finite,
-      momentumHash: momentum?.hash ?? null,
-    });
+    // one transaction, idempotent on (run, step): safe to repeat when the connection died under it
+    const saved = await retryWhileDatabaseAway(
+      `recording the checkpoint of run ${run.id} at step ${ev.step}`,
+      () =>
+        saveRunCheckpoint(env.sql, env.bus, env.workerId, run, {
+          step: ev.step,
+          epoch: ev.epoch,
+          blobHash: blob.hash,
+          blobSize: blob.size,
+          metrics: finite,
+          momentumHash: momentum?.hash ?? null,
+        }),
+      { maxWaitMs: env.config.dbOutageMs, onRetry: dbAway(env, `run ${run.id}`) },
+    );
     if (!saved) throw new LostLeaseError(`run ${run.id} is held by another runner`);
     await rm(ev.path, { force: true });
     if (ev.momentumPath) await rm(ev.momentumPath, { force: true });

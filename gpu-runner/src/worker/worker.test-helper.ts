@@ -44,8 +44,10 @@ export interface Fixture {
 }
 
 /** Opens a {@link Fixture} (DATABASE_URL set: a fresh database on that server; unset: embedded PGlite). */
-export async function openFixture(options: { trainSize?: number } = {}): Promise<Fixture> {
-  const db = await createTestDatabase({ jobQueue: true });
+export async function openFixture(
+  options: { trainSize?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Fixture> {
+  const db = await createTestDatabase({ jobQueue: true, env: options.env });
   const home = await mkdtemp(join(tmpdir(), 'basin-runner-test-'));
   const sql = db.sql;
   const [t] = await sql<{ id: string }[]>`insert into teams (name) values ('runner-test') returning id`;
@@ -207,6 +209,7 @@ export function testConfig(f: Fixture, name = 'runner-t'): RunnerConfig {
     cancelCheckMs: 0,
     threads: null,
     dataRoots: [f.home],
+    dbOutageMs: 60_000,
   };
 }
 

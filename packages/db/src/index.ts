@@ -81,6 +81,7 @@ export {
   MetricInputError,
   type MetricPoint,
   metricKeyIds,
+  RunNotHeldError,
   rawMetric,
   runMetricKeys,
   truncateMetricsAfter,
@@ -174,5 +175,18 @@ export {
 } from './repos/tokens';
 export type * from './results';
 export { SANITY_CODES, withResultDefaults } from './results';
-export { createTestDatabase, seedRuns, type TestDatabase, type TestDatabaseOptions } from './testing';
+export {
+  DATABASE_OUTAGE_MS,
+  DatabaseUnavailableError,
+  isConnectionLoss,
+  retryWhileDatabaseAway,
+} from './retry';
+export {
+  createTestDatabase,
+  type ScratchPostgres,
+  seedRuns,
+  startScratchPostgres,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './testing';
 export { transaction } from './tx';

@@ -5,6 +5,7 @@ import {
   downsampleMetrics,
   ingestMetrics,
   MetricInputError,
+  RunNotHeldError,
   rawMetric,
   runMetricKeys,
   truncateMetricsAfter,
@@ -179,4 +180,37 @@ test('truncateMetricsAfter drops a lost attempt and fixes the extent', async () 
     { key: 't', minStep: 0, maxStep: 49 },
   );
   assert.equal((await rawMetric(db.sql, run, 't')).length, 50);
+});
+
+describe('fenced metric writes (heldBy)', () => {
+  test('a writer that no longer holds the run writes nothing and is told so', async () => {
+    const [run] = await seedRuns(db.sql, 1, 'fence-team');
+    await db.sql`update runs set status = 'RUNNING', worker_id = 'runner-a' where id = ${run!}`;
+    const pts = series('fenced', 10, (s) => s);
+    assert.equal(await ingestMetrics(db.sql, run!, pts, { heldBy: 'runner-a' }), 10, 'the holder writes');
+    // another runner took the run over (the first one was paused past its lease)
+    await db.sql`update runs set worker_id = 'runner-b', attempt = attempt + 1 where id = ${run!}`;
+    await assert.rejects(
+      ingestMetrics(
+        db.sql,
+        run!,
+        series('fenced', 20, () => -1),
+        { heldBy: 'runner-a' },
+      ),
+      (e: unknown) => {
+        assert.ok(e instanceof RunNotHeldError);
+        assert.match(e.message, new RegExp(`run ${run} is not RUNNING under runner-a`));
+        return true;
+      },
+    );
+    const raw = await rawMetric(db.sql, run!, 'fenced');
+    assert.deepEqual(
+      raw.map((p) => p.value),
+      Array.from({ length: 10 }, (_, s) => s),
+      'the old owner overwrote nothing and added nothing',
+    );
+    // a run that ended is not written either, even by its last holder
+    await db.sql`update runs set status = 'SUCCEEDED' where id = ${run!}`;
+    await assert.rejects(ingestMetrics(db.sql, run!, pts, { heldBy: 'runner-b' }), RunNotHeldError);
+  });
 });

@@ -82,16 +82,25 @@ function validate(points: readonly MetricPoint[]): void {
   }
 }
 
+/** A fenced metric write refused: the run is no longer RUNNING under the writer's worker id. */
+export class RunNotHeldError extends Error {
+  override name = 'RunNotHeldError';
+}
+
 /**
  * Stores points for one run in batched multi-row statements (`unnest` of three arrays: one parse per 20,000 points).
  * Idempotent on (run, key, step): a point sent again overwrites the stored value (the newest attempt of a resumed
  * run wins), and a repeat within one call keeps the last. The whole call is one transaction: all points or none.
+ * With `heldBy` (a runner's worker id) the write is fenced: in the same transaction the run must be RUNNING under
+ * that worker (its row is share-locked), else nothing is written and RunNotHeldError is thrown; so a runner that
+ * lost its run (a long database outage, a pause) cannot write into the attempt that took over.
  * @returns the number of distinct (key, step) points written or changed.
  */
 export async function ingestMetrics(
   sql: Sql,
   runId: string | number,
   points: readonly MetricPoint[],
+  options: { heldBy?: string } = {},
 ): Promise<number> {
   if (points.length === 0) return 0;
   validate(points);
@@ -105,6 +114,15 @@ export async function ingestMetrics(
   const unique = [...latest.values()];
   const run = String(runId);
   const write = async (tx: Sql) => {
+    if (options.heldBy !== undefined) {
+      const held = await tx`
+        select 1 from runs where id = ${run}::bigint and worker_id = ${options.heldBy} and status = 'RUNNING'
+        for share`;
+      if (held.count === 0)
+        throw new RunNotHeldError(
+          `run ${run} is not RUNNING under ${options.heldBy}; its metrics were not written`,
+        );
+    }
     let changed = 0;
     for (let start = 0; start < unique.length; start += CHUNK) {
       const chunk = unique.slice(start, start + CHUNK);
@@ -133,7 +151,9 @@ export async function ingestMetrics(
     return changed;
   };
   try {
-    return unique.length > CHUNK ? await transaction(sql, write) : await write(sql);
+    return unique.length > CHUNK || options.heldBy !== undefined
+      ? await transaction(sql, write)
+      : await write(sql);
   } catch (err) {
     if ((err as { code?: string }).code === '23503') {
       throw new MetricInputError(`run ${run} does not exist; create the run before logging metrics to it`);
