@@ -382,6 +382,54 @@ describe('the dashboard in Chromium', {
     await shot('compare');
   });
 
+  test('zoom: a window dragged on the compare chart is fetched again, down to every point', async () => {
+    const runId = s.ptRuns[0]!;
+    const n = 20_000;
+    const spikeAt = 12_345;
+    await ingestMetrics(
+      db.sql,
+      runId,
+      Array.from({ length: n }, (_, step) => ({
+        key: 'train/long',
+        step,
+        value: step === spikeAt ? 50 : Math.sin(step / 500),
+      })),
+    );
+    await open(`/compare?runs=${runId}&key=train/long`);
+    const caption = 'figure[data-chart="compare"] [data-bucket-width]';
+    await eventually(caption, /steps 0–19999, 32 steps per bucket/);
+    const chart = page.locator('figure[data-chart="compare"] .chart');
+    assert.equal(Number(await chart.getAttribute('data-points')), 625, '20,000 steps in 625 buckets of 32');
+    // drag across 4 % of the plot, around the spike
+    const box = (await page.locator('figure[data-chart="compare"] .u-over').boundingBox())!;
+    const at = (f: number) => box.x + box.width * f;
+    await page.mouse.move(at(0.6), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(at(0.64), box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await waitUntil(
+      async () => /[?&]from=\d+&to=\d+/.test(page.url()),
+      10_000,
+      'the window in the address bar',
+    );
+    const url = new URL(page.url());
+    const from = Number(url.searchParams.get('from'));
+    const to = Number(url.searchParams.get('to'));
+    assert.ok(from > 11_000 && to < 14_000 && to - from < 1000, `window ${from}–${to}`);
+    await eventually(caption, new RegExp(`steps ${from}–${to}, every point`));
+    await waitUntil(
+      async () => Number(await chart.getAttribute('data-points')) === to - from + 1,
+      10_000,
+      'every point of the window drawn',
+    );
+    await shot('compare-zoomed');
+    // the zoom survives a reload (it is in the URL), and Reset zoom goes back to every step
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await eventually(caption, new RegExp(`steps ${from}–${to}, every point`));
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await eventually(caption, /steps 0–19999, 32 steps per bucket/);
+  });
+
   test('compare draws 20 runs × 1,000 steps from two studies, with min/max bands, quickly', async () => {
     const scale = await seedScaleStudy(db.sql, s.teamId, s.modelId, s.mnistId);
     const ids = [...scale.runIds.slice(0, 19), s.ptRuns[0]!];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createRuns, type TestDatabase } from '@basin/db';
+import { createRuns, ingestMetrics, type TestDatabase } from '@basin/db';
 import postgres from 'postgres';
 import type { App } from '../src/app';
 import { createApp } from '../src/app';
@@ -212,7 +212,7 @@ describe('queries', () => {
   test('run metrics: min/max/last buckets keep a one-step spike; raw points in a step range', async () => {
     const r = await as(a)(
       `query($id: ID!) { run(id: $id) { metricKeys { key maxStep }
-        metrics(keys: ["train/loss"], buckets: 10) { key buckets { stepMin stepMax min max last count } }
+        metrics(keys: ["train/loss"], buckets: 10) { key bucketWidth buckets { stepMin stepMax min max last count } }
         all: metrics(buckets: 2) { key }
         rawMetric(key: "train/loss", from: 499, to: 501) { step value } } }`,
       { id: a.ptRunId },
@@ -223,10 +223,13 @@ describe('queries', () => {
       { key: 'test/acc', maxStep: 900 },
       { key: 'train/loss', maxStep: 999 },
     ]);
+    // steps 0…999 in at most 10 aligned buckets: 8 of 128 steps (the spike at 500 is in 384…511)
     const buckets = run.metrics[0].buckets;
-    assert.equal(buckets.length, 10);
-    assert.equal(buckets[5].max, 99, 'the spike at step 500 survives downsampling');
-    assert.equal(buckets[5].count, 100);
+    assert.equal(run.metrics[0].bucketWidth, 128);
+    assert.equal(buckets.length, 8);
+    assert.deepEqual([buckets[3].stepMin, buckets[3].stepMax], [384, 511]);
+    assert.equal(buckets[3].max, 99, 'the spike at step 500 survives downsampling');
+    assert.equal(buckets[3].count, 128);
     assert.deepEqual(
       run.all.map((s: { key: string }) => s.key),
       ['test/acc', 'train/loss'],
@@ -242,10 +245,82 @@ describe('queries', () => {
     assert.equal(code(bad), 'BAD_USER_INPUT');
   });
 
+  test('a diverged series (NaN, ±Infinity) is data: it comes back as strings instead of failing the query', async () => {
+    await ingestMetrics(db.sql, a.ritRunId, [
+      { key: 'train/diverged', step: 0, value: 1.5 },
+      { key: 'train/diverged', step: 1, value: Number.POSITIVE_INFINITY },
+      { key: 'train/diverged', step: 2, value: Number.NaN },
+      { key: 'train/diverged', step: 40, value: Number.NEGATIVE_INFINITY },
+    ]);
+    const r = await as(a)(
+      `query($id: ID!) { run(id: $id) {
+        metrics(keys: ["train/diverged"], buckets: 100) { columns { step min max last } buckets { min max last } }
+        coarse: metrics(keys: ["train/diverged"], buckets: 1) { columns { step min max last count } }
+        rawMetric(key: "train/diverged") { step value } } }`,
+      { id: a.ritRunId },
+    );
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const run = r.data!.run;
+    assert.deepEqual(run.metrics[0].columns, {
+      step: [0, 1, 2, 40],
+      min: [1.5, 'Infinity', 'NaN', '-Infinity'],
+      max: [1.5, 'Infinity', 'NaN', '-Infinity'],
+      last: [1.5, 'Infinity', 'NaN', '-Infinity'],
+    });
+    assert.deepEqual(run.metrics[0].buckets[2], { min: 'NaN', max: 'NaN', last: 'NaN' });
+    // one bucket of 64 steps: PostgreSQL's order puts NaN above +Infinity
+    assert.deepEqual(run.coarse[0].columns, {
+      step: [40],
+      min: ['-Infinity'],
+      max: ['NaN'],
+      last: ['-Infinity'],
+      count: [4],
+    });
+    assert.deepEqual(
+      run.rawMetric.map((p: { value: unknown }) => p.value),
+      [1.5, 'Infinity', 'NaN', '-Infinity'],
+    );
+  });
+
+  test('zoom: a from/to window comes back at full resolution, its edges cut exactly', async () => {
+    const r = await as(a)(
+      `query($ids: [ID!]!) {
+        zoomed: compareRuns(runIds: $ids, key: "train/loss", buckets: 1000, from: 450, to: 549) {
+          from to bucketWidth series { columns { step max count } } }
+        cut: compareRuns(runIds: $ids, key: "train/loss", buckets: 3, from: 100, to: 899) {
+          from to bucketWidth series { bucketIndexes buckets { stepMin stepMax max count } } } }`,
+      { ids: [a.ptRunId] },
+    );
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    const z = r.data!.zoomed;
+    assert.deepEqual([z.from, z.to, z.bucketWidth], [450, 549, 1]);
+    assert.deepEqual(
+      z.series[0].columns.step,
+      Array.from({ length: 100 }, (_, i) => 450 + i),
+    );
+    assert.equal(z.series[0].columns.max[50], 99, 'the spike at step 500, as logged');
+    // 100…899 in at most 3 aligned buckets: width 512 → [100, 511] and [512, 899], both cut by the window
+    const c = r.data!.cut;
+    assert.equal(c.bucketWidth, 512);
+    assert.deepEqual(c.series[0].bucketIndexes, [0, 1]);
+    assert.deepEqual(
+      c.series[0].buckets.map((b: { stepMin: number; stepMax: number; count: number }) => [
+        b.stepMin,
+        b.stepMax,
+        b.count,
+      ]),
+      [
+        [100, 511, 412],
+        [512, 899, 388],
+      ],
+    );
+    assert.equal(c.series[0].buckets[0].max, 99);
+  });
+
   test('compareRuns aligns runs in shared buckets and groups them into bands', async () => {
     const r = await as(a)(
       `query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: 4, groupBy: [INIT]) {
-        key buckets from to series { run { id } bucketIndexes buckets { last max } }
+        key buckets bucketWidth from to series { run { id } bucketIndexes buckets { last max } }
         groups { key values { field value } runs { id } band { bucket mean std n } } } }`,
       { ids: [a.ptRunId, a.ritRunId] },
     );
@@ -260,7 +335,8 @@ describe('queries', () => {
         [0, 1, 2, 3],
       ],
     );
-    assert.equal(c.series[0].buckets[2].max, 99);
+    assert.equal(c.bucketWidth, 256, 'steps 0…999 in 4 aligned buckets of 256');
+    assert.equal(c.series[0].buckets[1].max, 99, 'the spike at step 500 is in 256…511');
     assert.deepEqual(c.groups.map((g: { key: string }) => g.key).sort(), ['INIT=PRETRAINED', 'INIT=RANDOM']);
     const pt = c.groups.find((g: { key: string }) => g.key === 'INIT=PRETRAINED');
     assert.equal(pt.band.length, 4);
@@ -272,7 +348,8 @@ describe('queries', () => {
     );
     const band0 = bySeeds.data!.compareRuns.groups[0].band[0];
     assert.equal(band0.n, 2);
-    assert.ok(Math.abs(band0.mean - (1.751 + 2.251) / 2) < 1e-9, String(band0.mean));
+    // bucket 0 ends at step 255: last values 2 − 0.255 (P-T) and 2.5 − 0.255 (RI-T)
+    assert.ok(Math.abs(band0.mean - (1.745 + 2.245) / 2) < 1e-9, String(band0.mean));
     assert.ok(Math.abs(band0.std - Math.SQRT1_2 * 0.5) < 1e-9, String(band0.std));
     const tooMany = await as(a)(
       'query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: 10000) { key } }',
@@ -300,10 +377,11 @@ describe('queries', () => {
         seed: 9,
       },
     ]);
-    await db.sql`insert into metric_points (run_id, key_id, step, value)
-      select ${moved!.id}, k.id, s, 1 from metric_keys k, generate_series(0, 999) s where k.name = 'train/loss'`;
-    await db.sql`insert into run_metric_keys (run_id, key_id, min_step, max_step)
-      select ${moved!.id}, id, 0, 999 from metric_keys where name = 'train/loss'`;
+    await ingestMetrics(
+      db.sql,
+      moved!.id,
+      Array.from({ length: 1000 }, (_, step) => ({ key: 'train/loss', step, value: 1 })),
+    );
     const r = await as(a)(
       `query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: 2, groupBy: [STUDY]) {
         groups { values { value } runs { id study { name } } band { mean n } } } }`,

@@ -1,11 +1,18 @@
 /**
- * Metric ingestion and downsampling benchmark (`npm run bench -w @basin/db`).
- * Reports, in one run: points/s of `ingestMetrics` and of a bare multi-row `INSERT … VALUES` of the same rows
- * into the same table, their ratio, and downsampling latency of a 100,000-point series to 1,000 buckets.
+ * Metric ingestion benchmark (`npm run bench -w @basin/db`). Reports, in one run and on the same rows (4 runs × 2
+ * keys × 50,000 steps, sent 1,000 points per call as a runner does):
+ *  - `ingestMetrics`: points, key extents and the multi-resolution summaries, one transaction per call;
+ *  - before: the points-and-extents statement ingestMetrics issued before the summaries existed;
+ *  - a bare multi-row `INSERT … VALUES` of the same rows into the same table;
+ *  - `COPY metric_points FROM STDIN` of the same rows (the fastest way PostgreSQL loads rows; server only: the
+ *    embedded database's wire server does not carry COPY);
+ * the ratios between them, an idempotent re-send, and one series downsampled to ≤ 1,000 buckets.
  * Runs on the embedded database, and on the server too when DATABASE_URL is set.
  */
 import { performance } from 'node:perf_hooks';
-import { downsampleMetric, ingestMetrics, type MetricPoint, metricKeyIds } from '../src/metrics';
+import type { Sql } from '../src/connect';
+import { downsampleMetric } from '../src/downsample';
+import { ingestMetrics, type MetricPoint, metricKeyIds } from '../src/metrics';
 import { createTestDatabase, seedRuns, type TestDatabase } from '../src/testing';
 
 const RUNS = 4;
@@ -22,53 +29,99 @@ function pointsFor(run: number): MetricPoint[] {
   return pts;
 }
 
-async function bare(db: TestDatabase, runIds: string[], all: MetricPoint[][]): Promise<number> {
+type Side = (db: TestDatabase, runIds: string[], all: MetricPoint[][]) => Promise<number>;
+
+/** Times `send` over every run's points in BATCH-sized calls. */
+const batched =
+  (
+    send: (db: TestDatabase, run: string, pts: MetricPoint[], ids: Map<string, number>) => Promise<unknown>,
+  ): Side =>
+  async (db, runIds, all) => {
+    const ids = await metricKeyIds(db.sql, KEYS);
+    const t0 = performance.now();
+    for (let r = 0; r < runIds.length; r++) {
+      const pts = all[r]!;
+      for (let i = 0; i < pts.length; i += BATCH) await send(db, runIds[r]!, pts.slice(i, i + BATCH), ids);
+    }
+    return performance.now() - t0;
+  };
+
+const ours = batched((db, run, pts) => ingestMetrics(db.sql, run, pts));
+/**
+ * The baseline "before": the statement ingestMetrics issued before the summaries existed (points and key extents,
+ * verbatim from the commit before migration 0006), so both sides are measured in one run.
+ */
+function pointsBefore(sql: Sql, run: string, chunk: MetricPoint[], ids: Map<string, number>) {
+  const keys = chunk.map((p) => ids.get(p.key)!);
+  const steps = chunk.map((p) => p.step);
+  const values = chunk.map((p) => p.value);
+  return sql`
+    with pts as (
+      select * from unnest(${sql.array(keys)}::int[], ${sql.array(steps)}::bigint[], ${sql.array(values)}::float8[]) as t(k, s, v)
+    ), ext as (
+      insert into run_metric_keys (run_id, key_id, min_step, max_step)
+      select ${run}::bigint, k, min(s), max(s) from pts group by k
+      on conflict (run_id, key_id) do update
+        set min_step = least(run_metric_keys.min_step, excluded.min_step),
+            max_step = greatest(run_metric_keys.max_step, excluded.max_step)
+    ), ins as (
+      insert into metric_points (run_id, key_id, step, value)
+      select ${run}::bigint, k, s, v from pts
+      on conflict (run_id, key_id, step) do update set value = excluded.value
+        where metric_points.value is distinct from excluded.value
+      returning 1
+    )
+    select count(*) as changed from ins`;
+}
+const pointsOnly = batched((db, run, pts, ids) => pointsBefore(db.sql, run, pts, ids));
+const bare = batched((db, run, pts, ids) => {
+  const rows = pts.map((p) => ({ run_id: run, key_id: ids.get(p.key)!, step: p.step, value: p.value }));
+  return db.sql`insert into metric_points ${db.sql(rows, 'run_id', 'key_id', 'step', 'value')}`;
+});
+
+/** One COPY per run of all its rows, as text. */
+const copy: Side = async (db, runIds, all) => {
   const ids = await metricKeyIds(db.sql, KEYS);
   const t0 = performance.now();
   for (let r = 0; r < runIds.length; r++) {
-    const pts = all[r]!;
-    for (let i = 0; i < pts.length; i += BATCH) {
-      const rows = pts
-        .slice(i, i + BATCH)
-        .map((p) => ({ run_id: runIds[r]!, key_id: ids.get(p.key)!, step: p.step, value: p.value }));
-      await db.sql`insert into metric_points ${db.sql(rows, 'run_id', 'key_id', 'step', 'value')}`;
-    }
+    const lines = all[r]!.map((p) => `${runIds[r]}\t${ids.get(p.key)}\t${p.step}\t${p.value}\n`);
+    const stream = await db.sql`copy metric_points (run_id, key_id, step, value) from stdin`.writable();
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      for (let i = 0; i < lines.length; i += 10_000) stream.write(lines.slice(i, i + 10_000).join(''));
+      stream.end();
+    });
   }
   return performance.now() - t0;
-}
-
-async function ours(db: TestDatabase, runIds: string[], all: MetricPoint[][]): Promise<number> {
-  const t0 = performance.now();
-  for (let r = 0; r < runIds.length; r++) {
-    const pts = all[r]!;
-    for (let i = 0; i < pts.length; i += BATCH)
-      await ingestMetrics(db.sql, runIds[r]!, pts.slice(i, i + BATCH));
-  }
-  return performance.now() - t0;
-}
+};
 
 async function bench(label: string, env: NodeJS.ProcessEnv) {
   const db = await createTestDatabase({ env });
   try {
-    const runIds = await seedRuns(db.sql, RUNS * 2);
+    const runIds = await seedRuns(db.sql, RUNS * 5);
+    const slice = (i: number) => runIds.slice(i * RUNS, (i + 1) * RUNS);
     const all = Array.from({ length: RUNS }, (_, r) => pointsFor(r));
     const total = all.reduce((a, p) => a + p.length, 0);
-    // warm-up: key interning, plan caches
-    await ingestMetrics(db.sql, runIds[0]!, all[0]!.slice(0, 100));
+    // warm-up: key interning, plan caches, the summary function
+    await ingestMetrics(db.sql, runIds[0]!, all[0]!.slice(0, 2 * BATCH));
     await db.sql`delete from metric_points`;
     await db.sql`delete from run_metric_keys`;
+    await db.sql`delete from metric_summaries`;
 
-    // alternate order so neither side always runs on a warmer cache
-    const tBare = await bare(db, runIds.slice(RUNS), all);
-    const tOurs = await ours(db, runIds.slice(0, RUNS), all);
-    const tAgain = await ours(db, runIds.slice(0, RUNS), all); // idempotent re-send: no rows change
+    // alternate the order so neither side always runs on a warmer cache
+    const tBare = await bare(db, slice(1), all);
+    const tOurs = await ours(db, slice(0), all);
+    const tPoints = await pointsOnly(db, slice(2), all);
+    const tAgain = await ours(db, slice(0), all); // idempotent re-send: no rows change
+    const tCopy = db.mode === 'embedded' ? null : await copy(db, slice(3), all);
 
     const lat: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      const b = await downsampleMetric(db.sql, runIds[i % RUNS]!, 'train/loss', { buckets: 1000 });
+      const b = await downsampleMetric(db.sql, slice(0)[i % RUNS]!, 'train/loss', { buckets: 1000 });
       lat.push(performance.now() - t0);
-      if (b.length !== 1000) throw new Error(`expected 1000 buckets, got ${b.length}`);
+      if (b.length !== 782) throw new Error(`expected 782 buckets of 64 steps, got ${b.length}`);
     }
     lat.sort((a, b) => a - b);
     const pps = (ms: number) => Math.round(total / (ms / 1000));
@@ -77,10 +130,14 @@ async function bench(label: string, env: NodeJS.ProcessEnv) {
       points: total,
       batch: BATCH,
       'ingestMetrics pts/s': pps(tOurs),
+      'before summaries pts/s': pps(tPoints),
+      'with summaries / before': Number((tPoints / tOurs).toFixed(2)),
       'bare INSERT pts/s': pps(tBare),
-      'ratio (ours / bare)': Number((tBare / tOurs).toFixed(2)),
+      'ingestMetrics / bare INSERT': Number((tBare / tOurs).toFixed(2)),
+      'COPY pts/s': tCopy === null ? 'n/a (no COPY on the embedded wire server)' : pps(tCopy),
+      'ingestMetrics / COPY': tCopy === null ? 'n/a' : Number((tCopy / tOurs).toFixed(3)),
       're-send (idempotent) pts/s': pps(tAgain),
-      'downsample 50k→1000 p50 ms': Number(lat[Math.floor(lat.length / 2)]!.toFixed(1)),
+      'downsample 50k → ≤1000 p50 ms': Number(lat[Math.floor(lat.length / 2)]!.toFixed(1)),
       'downsample p99 ms': Number(lat[lat.length - 1]!.toFixed(1)),
     };
   } finally {

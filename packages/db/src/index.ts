@@ -41,6 +41,17 @@ export {
   SWEEP_KINDS,
   TERMINAL_STATUSES,
 } from './domain';
+export {
+  bucketLevel,
+  bucketsOf,
+  type Downsampled,
+  type DownsampleOptions,
+  downsampleMetric,
+  downsampleMetrics,
+  MAX_BUCKETS,
+  type MetricBucket,
+  type MetricColumns,
+} from './downsample';
 export { type EmbeddedDatabase, type EmbeddedOptions, startEmbedded } from './embedded';
 export { ConfigError, MigrationError } from './errors';
 export { chooseEvalDataset, type EvalDatasetChoice, type EvalInput } from './eval-dataset';
@@ -73,16 +84,13 @@ export {
   jobFlags,
 } from './jobs-flags';
 export {
-  type DownsampleOptions,
-  downsampleMetric,
-  downsampleMetrics,
   ingestMetrics,
-  type MetricBucket,
   MetricInputError,
   type MetricPoint,
   metricKeyIds,
   RunNotHeldError,
   rawMetric,
+  rebuildMetricSummaries,
   runMetricKeys,
   truncateMetricsAfter,
 } from './metrics';

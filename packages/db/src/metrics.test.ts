@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  downsampleMetric,
-  downsampleMetrics,
   ingestMetrics,
   MetricInputError,
   RunNotHeldError,
@@ -102,67 +100,6 @@ describe('ingestMetrics', () => {
       { step: 44_998, value: 44_998 },
       { step: 44_999, value: 44_999 },
     ]);
-  });
-});
-
-describe('downsampling keeps spikes', () => {
-  test('a one-step spike survives 100,000 points → 1,000 buckets', async () => {
-    const run = runs[3]!;
-    const n = 100_000;
-    const spikeAt = 61_237;
-    const dipAt = 7_001;
-    const pts = series('train/loss', n, (s) =>
-      s === spikeAt ? 1e6 : s === dipAt ? -1e6 : Math.sin(s / 1000),
-    );
-    await ingestMetrics(db.sql, run, pts);
-    const buckets = await downsampleMetric(db.sql, run, 'train/loss');
-    assert.equal(buckets.length, 1000);
-    assert.equal(
-      buckets.reduce((a, b) => a + b.count, 0),
-      n,
-      'every point falls in one bucket',
-    );
-    const spike = buckets.find((b) => b.stepMin <= spikeAt && spikeAt <= b.stepMax)!;
-    assert.equal(spike.max, 1e6, 'the spike is the max of its bucket');
-    const dip = buckets.find((b) => b.stepMin <= dipAt && dipAt <= b.stepMax)!;
-    assert.equal(dip.min, -1e6, 'the dip is the min of its bucket');
-    const lastBucket = buckets.at(-1)!;
-    assert.equal(lastBucket.step, n - 1);
-    assert.equal(lastBucket.last, Math.sin((n - 1) / 1000), 'last is the value at the bucket’s last step');
-    for (let i = 1; i < buckets.length; i++)
-      assert.ok(buckets[i]!.stepMin > buckets[i - 1]!.stepMax, 'buckets in order');
-  });
-
-  test('fewer points than buckets come back one per bucket, exactly', async () => {
-    const run = runs[0]!;
-    const b = await downsampleMetric(db.sql, run, 'train/loss', { buckets: 1000, from: 0, to: 9 });
-    assert.equal(b.length, 10);
-    assert.deepEqual(
-      b.map((x) => [x.step, x.min, x.max, x.last, x.count]),
-      Array.from({ length: 10 }, (_, s) => [s, 1 / (s + 1), 1 / (s + 1), 1 / (s + 1), 1]),
-    );
-  });
-
-  test('several runs share the same bucket edges', async () => {
-    const [a, b] = [runs[0]!, runs[3]!];
-    const out = await downsampleMetrics(db.sql, [a, b, '424242'], 'train/loss', { buckets: 50 });
-    // common extent 0..99,999 → each bucket spans 2,000 steps; run a (500 points) fills only the first bucket
-    assert.equal(out.get(a)!.length, 1);
-    assert.equal(out.get(a)![0]!.count, 500);
-    assert.equal(out.get(b)!.length, 50);
-    assert.equal(out.get(b)![0]!.stepMax, 1999);
-    assert.deepEqual(out.get('424242'), [], 'an unknown run has no buckets');
-  });
-
-  test('bad bucket counts and ranges are refused', async () => {
-    await assert.rejects(
-      downsampleMetric(db.sql, runs[0]!, 'train/loss', { buckets: 0 }),
-      /buckets must be an integer from 1 to 100,000, got 0/,
-    );
-    await assert.rejects(
-      downsampleMetric(db.sql, runs[0]!, 'train/loss', { from: 10, to: 5 }),
-      /from \(10\) is after to \(5\)/,
-    );
   });
 });
 

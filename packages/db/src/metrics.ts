@@ -8,27 +8,6 @@ export interface MetricPoint {
   value: number;
 }
 
-/** One downsampling bucket: the extremes and the last value, so a one-step spike is never averaged away. */
-export interface MetricBucket {
-  /** Step of the bucket's last point (where `last` was logged). */
-  step: number;
-  stepMin: number;
-  stepMax: number;
-  min: number;
-  max: number;
-  last: number;
-  count: number;
-}
-
-export interface DownsampleOptions {
-  /** Number of equal-width step buckets. Default 1,000. */
-  buckets?: number;
-  /** First step included. Default: the series' first step (for several runs: the earliest of them). */
-  from?: number;
-  /** Last step included. Default: the series' last step (for several runs: the latest of them). */
-  to?: number;
-}
-
 /** Largest ingestion statement, in points. Bigger batches are split. */
 const CHUNK = 20_000;
 const MAX_KEY_LENGTH = 200;
@@ -82,15 +61,19 @@ function validate(points: readonly MetricPoint[]): void {
   }
 }
 
+/** SQLSTATE raised by basin_ingest_metric_points when a fenced write finds the run held by someone else. */
+const RUN_NOT_HELD = 'BA001';
+
 /** A fenced metric write refused: the run is no longer RUNNING under the writer's worker id. */
 export class RunNotHeldError extends Error {
   override name = 'RunNotHeldError';
 }
 
 /**
- * Stores points for one run in batched multi-row statements (`unnest` of three arrays: one parse per 20,000 points).
+ * Stores points for one run (`basin_ingest_metric_points`: three arrays, one statement per 20,000 points).
  * Idempotent on (run, key, step): a point sent again overwrites the stored value (the newest attempt of a resumed
- * run wins), and a repeat within one call keeps the last. The whole call is one transaction: all points or none.
+ * run wins), and a repeat within one call keeps the last. The whole call is one transaction: all points or none,
+ * with the series' multi-resolution summaries (`metric_summaries`) brought up to date for every block it changed.
  * With `heldBy` (a runner's worker id) the write is fenced: in the same transaction the run must be RUNNING under
  * that worker (its row is share-locked), else nothing is written and RunNotHeldError is thrown; so a runner that
  * lost its run (a long database outage, a pause) cannot write into the attempt that took over.
@@ -113,48 +96,24 @@ export async function ingestMetrics(
   for (const p of points) latest.set(`${p.key}\u0000${p.step}`, p);
   const unique = [...latest.values()];
   const run = String(runId);
+  const heldBy = options.heldBy ?? null;
+  // one statement per 20,000 points (one parse each), through the database's ingestion function
   const write = async (tx: Sql) => {
-    if (options.heldBy !== undefined) {
-      const held = await tx`
-        select 1 from runs where id = ${run}::bigint and worker_id = ${options.heldBy} and status = 'RUNNING'
-        for share`;
-      if (held.count === 0)
-        throw new RunNotHeldError(
-          `run ${run} is not RUNNING under ${options.heldBy}; its metrics were not written`,
-        );
-    }
     let changed = 0;
     for (let start = 0; start < unique.length; start += CHUNK) {
       const chunk = unique.slice(start, start + CHUNK);
-      const keys = chunk.map((p) => ids.get(p.key)!);
-      const steps = chunk.map((p) => p.step);
-      const values = chunk.map((p) => p.value);
-      const [row] = await tx<{ changed: string }[]>`
-        with pts as (
-          select * from unnest(${tx.array(keys)}::int[], ${tx.array(steps)}::bigint[], ${tx.array(values)}::float8[]) as t(k, s, v)
-        ), ext as (
-          insert into run_metric_keys (run_id, key_id, min_step, max_step)
-          select ${run}::bigint, k, min(s), max(s) from pts group by k
-          on conflict (run_id, key_id) do update
-            set min_step = least(run_metric_keys.min_step, excluded.min_step),
-                max_step = greatest(run_metric_keys.max_step, excluded.max_step)
-        ), ins as (
-          insert into metric_points (run_id, key_id, step, value)
-          select ${run}::bigint, k, s, v from pts
-          on conflict (run_id, key_id, step) do update set value = excluded.value
-            where metric_points.value is distinct from excluded.value
-          returning 1
-        )
-        select count(*) as changed from ins`;
-      changed += Number(row?.changed ?? 0);
+      const [row] = await tx<{ changed: number }[]>`
+        select basin_ingest_metric_points(${run}::bigint, ${tx.array(chunk.map((p) => ids.get(p.key)!))}::int[],
+          ${tx.array(chunk.map((p) => p.step))}::bigint[], ${tx.array(chunk.map((p) => p.value))}::float8[],
+          ${heldBy}::text) as changed`;
+      changed += row!.changed;
     }
     return changed;
   };
   try {
-    return unique.length > CHUNK || options.heldBy !== undefined
-      ? await transaction(sql, write)
-      : await write(sql);
+    return unique.length > CHUNK ? await transaction(sql, write) : await write(sql);
   } catch (err) {
+    if ((err as { code?: string }).code === RUN_NOT_HELD) throw new RunNotHeldError((err as Error).message);
     if ((err as { code?: string }).code === '23503') {
       throw new MetricInputError(`run ${run} does not exist; create the run before logging metrics to it`);
     }
@@ -172,85 +131,6 @@ export async function runMetricKeys(
     from run_metric_keys r join metric_keys k on k.id = r.key_id
     where r.run_id = ${String(runId)}::bigint order by k.name`;
   return rows.map((r) => ({ key: r.key, minStep: Number(r.min_step), maxStep: Number(r.max_step) }));
-}
-
-interface BucketRow {
-  run_id: string;
-  s0: string;
-  s1: string;
-  vmin: number;
-  vmax: number;
-  n: string;
-  last: number;
-}
-
-function checkBuckets(buckets: number): void {
-  if (!Number.isInteger(buckets) || buckets < 1 || buckets > 100_000) {
-    throw new MetricInputError(`buckets must be an integer from 1 to 100,000, got ${buckets}`);
-  }
-}
-
-/**
- * Downsamples one key of many runs into the SAME equal-width step buckets (so series align for comparison), each
- * bucket keeping min, max and last: a one-step spike survives any zoom level. Runs without the key map to [].
- * @remarks Bucket aggregation runs in PostgreSQL over a primary-key range scan per run; the `last` value of each
- * bucket is one index lookup at the bucket's last step, cheaper than ordering every bucket's values.
- */
-export async function downsampleMetrics(
-  sql: Sql,
-  runIds: readonly (string | number)[],
-  key: string,
-  options: DownsampleOptions = {},
-): Promise<Map<string, MetricBucket[]>> {
-  const buckets = options.buckets ?? 1000;
-  checkBuckets(buckets);
-  const runs = runIds.map(String);
-  const out = new Map<string, MetricBucket[]>(runs.map((r) => [r, []]));
-  if (runs.length === 0) return out;
-  const from = options.from ?? null;
-  const to = options.to ?? null;
-  if (from !== null && to !== null && from > to)
-    throw new MetricInputError(`from (${from}) is after to (${to})`);
-  const rows = await sql<BucketRow[]>`
-    with k as (select id from metric_keys where name = ${key}),
-    ext as (
-      select coalesce(${from}::bigint, min(r.min_step)) as lo, coalesce(${to}::bigint, max(r.max_step)) as hi
-      from run_metric_keys r join k on r.key_id = k.id
-      where r.run_id = any(${sql.array(runs)}::bigint[])
-    ),
-    b as (
-      select p.run_id, floor((p.step - ext.lo)::float8 * ${buckets} / (ext.hi - ext.lo + 1))::int as bucket,
-             min(p.step) as s0, max(p.step) as s1, min(p.value) as vmin, max(p.value) as vmax, count(*) as n
-      from ext, k, metric_points p
-      where p.run_id = any(${sql.array(runs)}::bigint[]) and p.key_id = k.id and p.step between ext.lo and ext.hi
-      group by p.run_id, bucket
-    )
-    select b.run_id, b.s0, b.s1, b.vmin, b.vmax, b.n, p.value as last
-    from b, k, metric_points p
-    where p.run_id = b.run_id and p.key_id = k.id and p.step = b.s1
-    order by b.run_id, b.bucket`;
-  for (const r of rows) {
-    out.get(r.run_id)?.push({
-      step: Number(r.s1),
-      stepMin: Number(r.s0),
-      stepMax: Number(r.s1),
-      min: r.vmin,
-      max: r.vmax,
-      last: r.last,
-      count: Number(r.n),
-    });
-  }
-  return out;
-}
-
-/** Downsamples one run's key; see {@link downsampleMetrics}. */
-export async function downsampleMetric(
-  sql: Sql,
-  runId: string | number,
-  key: string,
-  options: DownsampleOptions = {},
-): Promise<MetricBucket[]> {
-  return (await downsampleMetrics(sql, [runId], key, options)).get(String(runId)) ?? [];
 }
 
 /** Raw points of one key in a step range, in step order; at most `limit` (default 10,000, max 100,000). */
@@ -275,8 +155,8 @@ export async function rawMetric(
 }
 
 /**
- * Deletes a run's points after `step` (every key) and shrinks the recorded extents: a run resumed from the
- * checkpoint at `step` re-logs what follows, so nothing from the lost attempt lingers.
+ * Deletes a run's points after `step` (every key), shrinks the recorded extents and updates the summaries: a run
+ * resumed from the checkpoint at `step` re-logs what follows, so nothing from the lost attempt lingers.
  */
 export async function truncateMetricsAfter(sql: Sql, runId: string | number, step: number): Promise<number> {
   const run = String(runId);
@@ -289,6 +169,24 @@ export async function truncateMetricsAfter(sql: Sql, runId: string | number, ste
     await tx`
       delete from run_metric_keys r where r.run_id = ${run}::bigint and not exists (
         select 1 from metric_points p where p.run_id = r.run_id and p.key_id = r.key_id)`;
+    // summaries: drop every block reaching past `step`, and levels above each series' new top; then rebuild the
+    // blocks that straddled `step` from what is left
+    await tx`
+      delete from metric_summaries m where m.run_id = ${run}::bigint and (
+        ((m.block + 1) << m.level) - 1 > ${step}
+        or not exists (select 1 from run_metric_keys r where r.run_id = m.run_id and r.key_id = m.key_id
+                         and (m.level = 4 or (r.max_step >> (m.level - 2)) > 0)))`;
+    await tx`
+      select basin_refresh_metric_summaries(${run}::bigint, array_agg(key_id), array_agg(${step}::bigint))
+      from run_metric_keys where run_id = ${run}::bigint`;
     return res.count;
   });
+}
+
+/**
+ * Rebuilds the key extents and the multi-resolution summaries of runs from their points: the repair after points
+ * were loaded around {@link ingestMetrics} (a `COPY`, a restore). One transaction.
+ */
+export async function rebuildMetricSummaries(sql: Sql, runIds: readonly (string | number)[]): Promise<void> {
+  await sql`select basin_rebuild_metric_summaries(${sql.array(runIds.map(String))}::bigint[])`;
 }

@@ -11,8 +11,20 @@ import type { introspection } from './graphql-env';
 
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { DateTimeISO: string; JSONObject: Record<string, unknown> };
+  scalars: {
+    DateTimeISO: string;
+    JSONObject: Record<string, unknown>;
+    Real: Real;
+    RealList: Real[];
+    IntList: number[];
+  };
   disableMasking: true;
 }>();
 
 export type { FragmentOf, ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
+
+/** A `Real` as it arrives: finite numbers as numbers, NaN and ±Infinity as strings (JSON has no such numbers). */
+export type Real = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A `Real` as a number again (NaN, Infinity, -Infinity included). */
+export const fromReal = (x: Real): number => (typeof x === 'number' ? x : Number(x));

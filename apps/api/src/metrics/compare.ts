@@ -1,12 +1,12 @@
-import { downsampleMetrics, type MetricBucket, metricKeysByRunIds, type RunRow, type Sql } from '@basin/db';
+import { bucketsOf, downsampleMetrics, type MetricBucket, type RunRow, type Sql } from '@basin/db';
 import { RunGroupField } from '../common/enums';
-import { toColumns } from './columns';
 import type { MetricColumns } from './metrics.type';
 
 /** What compareRuns computes (runs already checked to be the caller's, in the order asked). */
 export interface Comparison {
   key: string;
   buckets: number;
+  bucketWidth: number;
   from: number | null;
   to: number | null;
   series: { run: RunRow; buckets: MetricBucket[]; columns: MetricColumns; bucketIndexes: number[] }[];
@@ -29,9 +29,9 @@ const FIELD_VALUE: Record<RunGroupField, (r: RunRow) => string | null> = {
 };
 
 /**
- * Downsamples `key` for many runs into the same `buckets` equal-width step buckets over the runs' shared extent,
- * and optionally groups runs by fields into mean ± std bands (across seeds).
- * @remarks Two queries: the key's extents (run_metric_keys), then one aggregate over the points of every run.
+ * Downsamples `key` for many runs into the same aligned step buckets (at most `buckets` of them, a power-of-two width
+ * each) over the runs' shared extent, and optionally groups runs by fields into mean ± std bands (across seeds).
+ * @remarks Reads the multi-resolution summaries: the cost follows runs × buckets, not the points logged.
  */
 export async function compareRuns(
   sql: Sql,
@@ -39,19 +39,30 @@ export async function compareRuns(
   key: string,
   options: { buckets: number; from?: number | null; to?: number | null; groupBy?: RunGroupField[] | null },
 ): Promise<Comparison> {
-  const ids = runs.map((r) => r.id);
-  const extents = (await metricKeysByRunIds(sql, ids)).filter((k) => k.key === key);
-  const lo = options.from ?? (extents.length ? Math.min(...extents.map((e) => e.minStep)) : null);
-  const hi = options.to ?? (extents.length ? Math.max(...extents.map((e) => e.maxStep)) : null);
   const B = options.buckets;
-  const byRun =
-    lo === null || hi === null || extents.length === 0 || lo > hi
-      ? new Map<string, MetricBucket[]>()
-      : await downsampleMetrics(sql, ids, key, { buckets: B, from: lo, to: hi });
-  const index = (step: number) => Math.floor(((step - lo!) * B) / (hi! - lo! + 1));
+  const down = await downsampleMetrics(
+    sql,
+    runs.map((r) => r.id),
+    key,
+    {
+      buckets: B,
+      ...(options.from != null ? { from: options.from } : {}),
+      ...(options.to != null ? { to: options.to } : {}),
+    },
+  );
+  const width = down.width;
+  const first = down.from === null ? 0 : Math.floor(down.from / width);
   const series = runs.map((run) => {
-    const buckets = byRun.get(run.id) ?? [];
-    return { run, buckets, columns: toColumns(buckets), bucketIndexes: buckets.map((b) => index(b.stepMax)) };
+    const columns = down.runs.get(run.id)!;
+    return {
+      run,
+      columns,
+      // bucket objects only for a query that asks for them (charts read the columns)
+      get buckets() {
+        return bucketsOf(columns);
+      },
+      bucketIndexes: columns.stepMax.map((s) => Math.floor(s / width) - first),
+    };
   });
 
   const groups: Comparison['groups'] = [];
@@ -67,11 +78,11 @@ export async function compareRuns(
     for (const [k, members] of byKey) {
       const acc = new Map<number, { step: number; values: number[] }>();
       for (const m of members) {
-        m.buckets.forEach((b, i) => {
-          const idx = m.bucketIndexes[i]!;
-          const a = acc.get(idx) ?? { step: b.step, values: [] };
-          a.values.push(b.last);
-          a.step = Math.max(a.step, b.step);
+        m.bucketIndexes.forEach((idx, i) => {
+          const step = m.columns.step[i]!;
+          const a = acc.get(idx) ?? { step, values: [] };
+          a.values.push(m.columns.last[i]!);
+          a.step = Math.max(a.step, step);
           acc.set(idx, a);
         });
       }
@@ -92,5 +103,5 @@ export async function compareRuns(
       });
     }
   }
-  return { key, buckets: B, from: lo, to: hi, series, groups };
+  return { key, buckets: B, bucketWidth: width, from: down.from, to: down.to, series, groups };
 }

@@ -1,5 +1,6 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { RunGroupField } from '../common/enums';
+import { Real } from '../common/scalars';
 import { Run } from '../run/run.type';
 import { MetricBucket, MetricColumns } from './metrics.type';
 
@@ -14,7 +15,10 @@ export class RunSeries {
   @Field(() => MetricColumns, { description: 'The buckets as parallel arrays (cheapest for charts).' })
   columns!: MetricColumns;
 
-  @Field(() => [Int], { description: 'Bucket index of each bucket (aligns runs that skip buckets).' })
+  @Field(() => [Int], {
+    description:
+      'Bucket index of each bucket, counted from the one holding `from` (aligns runs that skip buckets).',
+  })
   bucketIndexes!: number[];
 }
 
@@ -26,16 +30,16 @@ export class BandPoint {
   @Field(() => Int, { description: 'Largest step among the runs in this bucket.' })
   step!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   mean!: number;
 
-  @Field(() => Float, { description: 'Sample standard deviation (0 for one run).' })
+  @Field(() => Real, { description: 'Sample standard deviation (0 for one run).' })
   std!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   min!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   max!: number;
 
   @Field(() => Int, { description: 'Runs with a point in this bucket.' })
@@ -76,8 +80,16 @@ export class RunComparison {
   @Field(() => String)
   key!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'Most buckets asked for; the answer has between half as many and this many.',
+  })
   buckets!: number;
+
+  @Field(() => Int, {
+    description:
+      'Steps per bucket, a power of two: bucket i of every run covers steps [i·bucketWidth, (i+1)·bucketWidth − 1] within from…to.',
+  })
+  bucketWidth!: number;
 
   @Field(() => Int, {
     nullable: true,

@@ -1,9 +1,11 @@
+import type * as Db from '@basin/db';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { IntList, Real, RealList } from '../common/scalars';
 
 @ObjectType({
   description: 'A step bucket of a series: extremes and last value, so one-step spikes survive.',
 })
-export class MetricBucket {
+export class MetricBucket implements Db.MetricBucket {
   @Field(() => Int, { description: 'Step of the last point in the bucket (where `last` was logged).' })
   step!: number;
 
@@ -13,13 +15,13 @@ export class MetricBucket {
   @Field(() => Int)
   stepMax!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   min!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   max!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   last!: number;
 
   @Field(() => Int, { description: 'Points in the bucket.' })
@@ -30,26 +32,26 @@ export class MetricBucket {
   description:
     'The same buckets as parallel arrays (one entry per bucket): what a chart draws, and far cheaper to serve than bucket objects.',
 })
-export class MetricColumns {
-  @Field(() => [Int])
+export class MetricColumns implements Db.MetricColumns {
+  @Field(() => IntList)
   step!: number[];
 
-  @Field(() => [Int])
+  @Field(() => IntList)
   stepMin!: number[];
 
-  @Field(() => [Int])
+  @Field(() => IntList)
   stepMax!: number[];
 
-  @Field(() => [Float])
+  @Field(() => RealList)
   min!: number[];
 
-  @Field(() => [Float])
+  @Field(() => RealList)
   max!: number[];
 
-  @Field(() => [Float])
+  @Field(() => RealList)
   last!: number[];
 
-  @Field(() => [Int])
+  @Field(() => IntList)
   count!: number[];
 }
 
@@ -63,6 +65,12 @@ export class MetricSeries {
 
   @Field(() => MetricColumns)
   columns!: MetricColumns;
+
+  @Field(() => Int, {
+    description:
+      'Steps per bucket, a power of two: bucket i covers steps [i·bucketWidth, (i+1)·bucketWidth − 1]; 1 means every point.',
+  })
+  bucketWidth!: number;
 }
 
 @ObjectType({ description: 'One logged value.' })
@@ -70,7 +78,7 @@ export class MetricPoint {
   @Field(() => Int)
   step!: number;
 
-  @Field(() => Float)
+  @Field(() => Real)
   value!: number;
 }
 

@@ -1,10 +1,11 @@
 import {
   type AnalysisRow,
   advanceSweep,
+  bucketsOf,
   type CheckpointRow,
   createRuns,
   type DatasetRow,
-  downsampleMetric,
+  downsampleMetrics,
   enqueueFlaggedJob,
   jobFlags,
   lockSweepsOfRun,
@@ -25,7 +26,6 @@ import type { Context } from '../context';
 import { Dataset } from '../dataset/dataset.type';
 import { BasinError, badInput, notFound } from '../errors';
 import { parseId } from '../ids';
-import { toColumns } from '../metrics/columns';
 import { MetricKeyInfo, MetricPoint, MetricSeries } from '../metrics/metrics.type';
 import { Model } from '../model/model.type';
 import { Study } from '../study/study.type';
@@ -101,7 +101,8 @@ export class RunResolver {
 
   @FieldResolver(() => [MetricSeries], {
     complexity: 50,
-    description: 'Series downsampled to equal-width step buckets of min/max/last (spikes survive).',
+    description:
+      'Series downsampled to at most `buckets` aligned step buckets of min/max/last (spikes survive); `from`/`to` zoom into a window, at full resolution once it holds fewer points than buckets.',
   })
   async metrics(
     @Root() run: RunRow,
@@ -119,8 +120,17 @@ export class RunResolver {
     const opts = { buckets, ...(from !== null ? { from } : {}), ...(to !== null ? { to } : {}) };
     return Promise.all(
       names.map(async (key) => {
-        const buckets = await downsampleMetric(ctx.sql, run.id, key, opts);
-        return { key, buckets, columns: toColumns(buckets) };
+        const down = await downsampleMetrics(ctx.sql, [run.id], key, opts);
+        const columns = down.runs.get(run.id)!;
+        return {
+          key,
+          columns,
+          bucketWidth: down.width,
+          // bucket objects only for a query that asks for them (charts read the columns)
+          get buckets() {
+            return bucketsOf(columns);
+          },
+        };
       }),
     );
   }

@@ -34,6 +34,11 @@ export interface ChartProps {
   xAtData?: boolean;
   /** Vertical markers with a label (e.g. where the barrier is). */
   markers?: readonly { x: number; label: string; color: string }[];
+  /**
+   * Called with the x range a person selects by dragging, so the caller can fetch that window again at full
+   * resolution (without it, a drag only magnifies the points already drawn).
+   */
+  onZoom?: (range: { from: number; to: number }) => void;
 }
 
 /**
@@ -55,6 +60,7 @@ export function Chart(props: ChartProps) {
     xTick,
     xAtData,
     markers,
+    onZoom,
   } = props;
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -64,6 +70,8 @@ export function Chart(props: ChartProps) {
   latest.current = data;
   const tick = useRef(xTick);
   tick.current = xTick;
+  const zoom = useRef(onZoom);
+  zoom.current = onZoom;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the chart's shape changes
   useEffect(() => {
@@ -103,6 +111,15 @@ export function Chart(props: ChartProps) {
         ...(y2Label ? [{ label: y2Label, scale: 'y2', side: 1 as const, grid: { show: false } }] : []),
       ],
       hooks: {
+        // a drag selection (a person zooming), not the scale changes that new data makes
+        setSelect: [
+          (u) => {
+            if (!zoom.current || u.select.width < 2) return;
+            const from = Math.ceil(u.posToVal(u.select.left, 'x'));
+            const to = Math.floor(u.posToVal(u.select.left + u.select.width, 'x'));
+            if (to > from) zoom.current({ from, to });
+          },
+        ],
         draw: [
           (u) => {
             const ctx = u.ctx;

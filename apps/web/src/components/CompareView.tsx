@@ -95,6 +95,8 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
       key: sel.key,
       buckets: 1000,
       groupBy: sel.group.length ? sel.group : null,
+      from: sel.window?.from ?? null,
+      to: sel.window?.to ?? null,
     },
     pause: sel.runs.length === 0,
   });
@@ -196,6 +198,24 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
                   {cmp.key} · {cmp.series.length} runs
                   {sel.group.length ? ` in ${cmp.groups.length} groups` : ''}
                 </h3>
+                <span className="sub" data-bucket-width={cmp.bucketWidth}>
+                  steps {cmp.from}–{cmp.to},{' '}
+                  {cmp.bucketWidth === 1 ? 'every point' : `${cmp.bucketWidth} steps per bucket`}
+                  {sel.window ? (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setSel((s) => ({ ...s, window: null }))}
+                      >
+                        Reset zoom
+                      </button>
+                    </>
+                  ) : (
+                    ' · drag across the chart to zoom in'
+                  )}
+                </span>
                 {res.fetching || res.stale ? (
                   <span className="sub" role="status">
                     updating…
@@ -217,6 +237,7 @@ export function CompareView({ initial }: { initial: CompareSelection }) {
                 xLabel="step"
                 yLabel={cmp.key}
                 height={420}
+                onZoom={(w) => setSel((s) => ({ ...s, window: w }))}
               />
               {sel.group.length && cmp.groups.length ? (
                 <ul className="legend-dots" aria-label="Groups">

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ACTIVE, useLiveRun } from '../hooks/use-live-run';
 import { toCsv } from '../lib/csv';
@@ -20,11 +20,13 @@ function MetricChart({
   keys,
   name,
   live,
+  onZoom,
 }: {
   run: RunDetail;
   keys: string[];
   name: string;
   live: LivePoints;
+  onZoom: (window: { from: number; to: number }) => void;
 }) {
   const fig = useRef<HTMLElement>(null);
   const { x, ys } = useMemo(() => runChartData(run.metrics, live, keys), [run.metrics, live, keys]);
@@ -60,13 +62,19 @@ function MetricChart({
         xLabel="step"
         yLabel={name}
         height={260}
+        onZoom={onZoom}
       />
     </figure>
   );
 }
 
 export function RunView({ id }: { id: string }) {
-  const [res, refetch] = useQuery({ query: RUN, variables: { id, buckets: 500 } });
+  // a step window dragged on any chart: every chart fetches it again, at full resolution once it is short enough
+  const [zoom, setZoom] = useState<{ from: number; to: number } | null>(null);
+  const [res, refetch] = useQuery({
+    query: RUN,
+    variables: { id, buckets: 500, from: zoom?.from ?? null, to: zoom?.to ?? null },
+  });
   const [cancelRes, cancel] = useMutation(CANCEL_RUN);
   const run = res.data?.run;
   const { live, liveStatus, events, active } = useLiveRun(id, run, () =>
@@ -154,11 +162,32 @@ export function RunView({ id }: { id: string }) {
             : 'A run that failed before its first step has no curves; see the error above.'}
         </Empty>
       ) : (
-        <div className="grid two">
-          {keys.map((g) => (
-            <MetricChart key={g.name} run={run} keys={g.keys} name={g.name} live={live} />
-          ))}
-        </div>
+        <>
+          <p className="sub" data-zoom={zoom ? `${zoom.from}-${zoom.to}` : 'all'}>
+            {zoom ? (
+              <>
+                Steps {zoom.from}–{zoom.to}{' '}
+                <button type="button" className="link" onClick={() => setZoom(null)}>
+                  Reset zoom
+                </button>
+              </>
+            ) : (
+              'Drag across a chart to zoom in: the window is fetched again, down to every logged point.'
+            )}
+          </p>
+          <div className="grid two">
+            {keys.map((g) => (
+              <MetricChart
+                key={g.name}
+                run={run}
+                keys={g.keys}
+                name={g.name}
+                live={zoom ? {} : live}
+                onZoom={setZoom}
+              />
+            ))}
+          </div>
+        </>
       )}
 
       <div className="grid two">

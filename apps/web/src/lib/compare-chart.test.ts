@@ -15,6 +15,7 @@ const cmp: CompareData['compareRuns'] = {
   from: null,
   to: null,
   buckets: 2,
+  bucketWidth: 16,
   series: [
     {
       run: run('1', 'a'),
@@ -81,4 +82,34 @@ test('grouped: each group as mean with a ±std band', () => {
     [2, 3],
   ]);
   assert.deepEqual(c.bands, [{ upper: 2, lower: 1, color: c.series[0]!.color }]);
+});
+
+test('a diverged run (NaN, ±Infinity, sent as strings) draws gaps, not a broken scale', () => {
+  const diverged: CompareData['compareRuns'] = {
+    ...cmp,
+    series: [
+      {
+        run: run('3', 'c'),
+        bucketIndexes: [0, 1],
+        columns: {
+          step: [9, 19],
+          last: [0.5, 'NaN'],
+          min: [0.25, '-Infinity'],
+          max: [1, 'Infinity'],
+          count: [10, 10],
+        },
+      },
+    ],
+    groups: [],
+  };
+  const c = compareChart(diverged, { group: [], spikes: true })!;
+  const ys = c.ys.map((y) => [...y]);
+  assert.ok(
+    ys.flat().every((v) => v === null || Number.isFinite(v)),
+    'every drawn value is finite or a gap',
+  );
+  assert.ok(
+    ys.some((y) => y[0] === 0.5 && y[1] === null),
+    'the line breaks where the run diverged',
+  );
 });

@@ -8,10 +8,14 @@ test('a selection survives a trip through the URL', () => {
     key: 'train/loss',
     group: ['INIT' as const, 'BLOCK_SIZE' as const],
     spikes: false,
+    window: null,
   };
   const q = selectionQuery(s);
   assert.equal(q, 'runs=3,12,7&key=train/loss&group=INIT,BLOCK_SIZE&spikes=0');
   assert.deepEqual(parseSelection(new URLSearchParams(q)), s);
+  const zoomed = { ...s, window: { from: 1200, to: 4095 } };
+  assert.equal(selectionQuery(zoomed), `${q}&from=1200&to=4095`);
+  assert.deepEqual(parseSelection(new URLSearchParams(selectionQuery(zoomed))), zoomed);
 });
 
 test('junk in the URL is dropped, defaults fill in', () => {
@@ -20,7 +24,10 @@ test('junk in the URL is dropped, defaults fill in', () => {
     key: 'test/acc',
     group: ['INIT'],
     spikes: true,
+    window: null,
   });
+  assert.equal(parseSelection({ from: '9', to: '3' }).window, null, 'a window that ends before it starts');
+  assert.equal(parseSelection({ from: '-1', to: '3' }).window, null);
 });
 
 test('group keys read as the paper writes them', async () => {

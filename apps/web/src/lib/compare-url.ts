@@ -7,6 +7,8 @@ export interface CompareSelection {
   group: RunGroupField[];
   /** Draw each run's bucket min/max band (spikes). */
   spikes: boolean;
+  /** A zoomed step window (fetched again at full resolution), or null for every step. */
+  window: { from: number; to: number } | null;
 }
 
 export const GROUP_FIELDS: readonly RunGroupField[] = [
@@ -40,11 +42,18 @@ export function parseSelection(p: Params): CompareSelection {
   const group = (get(p, 'group') ?? '')
     .split(',')
     .filter((g): g is RunGroupField => (GROUP_FIELDS as readonly string[]).includes(g));
+  const step = (k: string) => {
+    const v = get(p, k);
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
+  };
+  const from = step('from');
+  const to = step('to');
   return {
     runs,
     key: get(p, 'key')?.trim() || DEFAULT_KEY,
     group: [...new Set(group)],
     spikes: get(p, 'spikes') !== '0',
+    window: from !== null && to !== null && from <= to ? { from, to } : null,
   };
 }
 
@@ -54,5 +63,9 @@ export function selectionQuery(s: CompareSelection): string {
   q.set('key', s.key);
   if (s.group.length) q.set('group', s.group.join(','));
   if (!s.spikes) q.set('spikes', '0');
+  if (s.window) {
+    q.set('from', String(s.window.from));
+    q.set('to', String(s.window.to));
+  }
   return q.toString().replaceAll('%2C', ',').replaceAll('%2F', '/');
 }

@@ -96,7 +96,7 @@ export const LINEAGE = graphql(`
 
 export const RUN = graphql(
   `
-  query Run($id: ID!, $buckets: Int!) {
+  query Run($id: ID!, $buckets: Int!, $from: Int, $to: Int) {
     run(id: $id) {
       ...RunRowFields
       error hyperparameters startedAt finishedAt cancelRequestedAt attempt
@@ -104,7 +104,7 @@ export const RUN = graphql(
       model { id name family depth width modules }
       checkpoints { id step epoch blobSize blobHash metrics createdAt }
       metricKeys { key minStep maxStep }
-      metrics(buckets: $buckets) { key columns { step last min max count } }
+      metrics(buckets: $buckets, from: $from, to: $to) { key bucketWidth columns { step last min max count } }
     }
   }
 `,
@@ -131,9 +131,9 @@ export const RUNS = graphql(
 );
 
 export const COMPARE = graphql(`
-  query Compare($runIds: [ID!]!, $key: String!, $buckets: Int!, $groupBy: [RunGroupField!]) {
-    compareRuns(runIds: $runIds, key: $key, buckets: $buckets, groupBy: $groupBy) {
-      key from to buckets
+  query Compare($runIds: [ID!]!, $key: String!, $buckets: Int!, $groupBy: [RunGroupField!], $from: Int, $to: Int) {
+    compareRuns(runIds: $runIds, key: $key, buckets: $buckets, groupBy: $groupBy, from: $from, to: $to) {
+      key from to buckets bucketWidth
       series { run { id name init blockLabel seed study { id name } } bucketIndexes columns { step last min max count } }
       groups { key runs { id } band { bucket step mean std min max n } }
     }

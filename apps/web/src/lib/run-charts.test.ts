@@ -14,6 +14,7 @@ test('live points extend the fetched buckets; min/max follow them', () => {
   const series = [
     {
       key: 'train/loss',
+      bucketWidth: 16,
       columns: { step: [0, 10], last: [2, 1], min: [1.5, 0.9], max: [2.5, 9], count: [10, 10] },
     },
   ];

@@ -1,4 +1,4 @@
-import { appendLive, joinOnX, type XY } from './series';
+import { appendLive, chartValue, joinOnX, type XY } from './series';
 import type { MetricSeries } from './types';
 
 /** Metric keys grouped into charts by what they measure: `train/loss` and `test/loss` share the "loss" chart. */
@@ -24,14 +24,15 @@ export function runChartData(series: readonly MetricSeries[], live: LivePoints, 
   const parts: XY[] = [];
   for (const key of keys) {
     const s = series.find((m) => m.key === key);
-    const c = s?.columns ?? { step: [], last: [], min: [], max: [], count: [] };
-    const last = appendLive({ x: c.step, y: c.last }, live[key] ?? []);
-    const extra = last.x.length - c.step.length;
-    const liveY = last.y.slice(c.step.length);
+    const step = s?.columns.step ?? [];
+    const col = (f: 'last' | 'min' | 'max') => (s?.columns[f] ?? []).map(chartValue);
+    const last = appendLive({ x: step, y: col('last') }, live[key] ?? []);
+    const extra = last.x.length - step.length;
+    const liveY = last.y.slice(step.length);
     parts.push(
       last,
-      { x: last.x, y: [...c.min, ...liveY.slice(0, extra)] },
-      { x: last.x, y: [...c.max, ...liveY.slice(0, extra)] },
+      { x: last.x, y: [...col('min'), ...liveY.slice(0, extra)] },
+      { x: last.x, y: [...col('max'), ...liveY.slice(0, extra)] },
     );
   }
   const [x, ...ys] = joinOnX(parts);

@@ -3,7 +3,16 @@
  * has no point (uPlot draws a gap, or bridges it with `spanGaps`).
  */
 
+import type { Real } from '@basin/schema';
+
 export type Y = (number | null)[];
+
+/**
+ * A logged value as a chart draws it: NaN and ±Infinity (a diverged loss, sent as strings) become gaps, which uPlot
+ * draws as breaks in the line; the CSV and tooltips of the raw data keep them.
+ */
+export const chartValue = (x: Real | null | undefined): number | null =>
+  typeof x === 'number' && Number.isFinite(x) ? x : null;
 
 export interface XY {
   x: readonly number[];
@@ -29,9 +38,9 @@ export interface BucketedSeries {
   bucketIndexes: readonly number[];
   columns: {
     step: readonly number[];
-    last: readonly number[];
-    min: readonly number[];
-    max: readonly number[];
+    last: readonly Real[];
+    min: readonly Real[];
+    max: readonly Real[];
   };
 }
 
@@ -62,9 +71,9 @@ export function alignBuckets(series: readonly BucketedSeries[]): Aligned {
     const [last, min, max] = [empty(), empty(), empty()];
     s.bucketIndexes.forEach((b, i) => {
       const p = pos.get(b)!;
-      last[p] = s.columns.last[i] ?? null;
-      min[p] = s.columns.min[i] ?? null;
-      max[p] = s.columns.max[i] ?? null;
+      last[p] = chartValue(s.columns.last[i]);
+      min[p] = chartValue(s.columns.min[i]);
+      max[p] = chartValue(s.columns.max[i]);
     });
     out.last.push(last);
     out.min.push(min);
@@ -76,8 +85,8 @@ export function alignBuckets(series: readonly BucketedSeries[]): Aligned {
 export interface BandPoint {
   bucket: number;
   step: number;
-  mean: number;
-  std: number;
+  mean: Real;
+  std: Real;
 }
 
 /** A group's mean ± std band on the x of `alignBuckets` (by bucket index): [mean, mean − std, mean + std]. */
@@ -90,10 +99,12 @@ export function bandOnBuckets(
   const out = { mean: mk(), lo: mk(), hi: mk() };
   for (const p of band) {
     const i = pos.get(p.bucket);
-    if (i === undefined) continue;
-    out.mean[i] = p.mean;
-    out.lo[i] = p.mean - p.std;
-    out.hi[i] = p.mean + p.std;
+    const mean = chartValue(p.mean);
+    const std = chartValue(p.std);
+    if (i === undefined || mean === null || std === null) continue;
+    out.mean[i] = mean;
+    out.lo[i] = mean - std;
+    out.hi[i] = mean + std;
   }
   return out;
 }
