@@ -1,6 +1,7 @@
 /**
  * API benchmark (`npm run bench -w @basin/api`), in one run:
- *  1. `compareRuns` over 20 runs × 100,000 and × 1,000,000 points → at most 1,000 buckets, over HTTP: p50/p99;
+ *  1. `compareRuns` over 20 runs × 100,000 and × 1,000,000 points → at most 1,000 buckets, over HTTP: p50/p99
+ *     with the columns packed (what the dashboard asks for) and as JSON numbers;
  *     the bare SQL the resolver issues now (downsampleMetrics: key extents, then the summary rows); and the old
  *     baseline, the raw aggregate over every point that compareRuns issued before the multi-resolution summaries.
  *     On the embedded database, and on the PostgreSQL server too when DATABASE_URL is set.
@@ -138,22 +139,32 @@ async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
     });
     await app.start();
     try {
-      const query = `query($ids: [ID!]!) { compareRuns(runIds: $ids, key: "train/loss", buckets: ${BUCKETS}) {
-      from to bucketWidth series { run { id } columns { step min max last } } } }`;
-      const body = JSON.stringify({ query, variables: { ids: runIds } });
-      const viaApi = async () => {
+      // what the dashboard asks for (packed float64 columns), and the same columns as JSON numbers (a script)
+      const query = (columns: string) => `query($ids: [ID!]!) {
+        compareRuns(runIds: $ids, key: "train/loss", buckets: ${BUCKETS}) {
+          from to bucketWidth series { run { id } columns { ${columns} } } } }`;
+      const body = JSON.stringify({
+        query: query('packed { step min max last }'),
+        variables: { ids: runIds },
+      });
+      const jsonBody = JSON.stringify({ query: query('step min max last'), variables: { ids: runIds } });
+      const viaApi = async (b = body) => {
         const res = await fetch(app.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body,
+          body: b,
         });
         const json = (await res.json()) as {
-          data?: { compareRuns: { bucketWidth: number; series: { columns: { step: unknown[] } }[] } };
+          data?: { compareRuns: { series: { columns: { step?: unknown[]; packed?: { step: string } } }[] } };
           errors?: unknown;
         };
         if (json.errors || json.data?.compareRuns.series.length !== RUNS)
           throw new Error(JSON.stringify(json.errors));
-        return json.data.compareRuns.series[0]!.columns.step.length;
+        const c = json.data.compareRuns.series[0]!.columns;
+        // decoded as the dashboard decodes it
+        return c.packed
+          ? new Float64Array(new Uint8Array(Buffer.from(c.packed.step, 'base64')).buffer).length
+          : c.step!.length;
       };
       const bareSql = async () => {
         await runsByIds(db.sql, team.id, runIds);
@@ -162,10 +173,13 @@ async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
       };
       const old = async () => (await oldRawAggregate(db.sql, runIds, 'train/loss', BUCKETS)).length / RUNS;
       const bucketsApi = await viaApi(); // warm-up every path (plans, connections, schema)
+      if ((await viaApi(jsonBody)) !== bucketsApi)
+        throw new Error('packed and JSON columns differ in length');
       const bucketsSql = await bareSql();
       const bucketsOld = await old();
       if (bucketsApi !== bucketsSql) throw new Error(`bucket counts differ: ${bucketsApi} vs ${bucketsSql}`);
       const tApi: number[] = [];
+      const tJson: number[] = [];
       const tSql: number[] = [];
       const tOld: number[] = [];
       // the old aggregate reads every point: fewer rounds of it at a million points per run
@@ -175,6 +189,9 @@ async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
         let t = performance.now();
         await viaApi();
         tApi.push(performance.now() - t);
+        t = performance.now();
+        await viaApi(jsonBody);
+        tJson.push(performance.now() - t);
         t = performance.now();
         await bareSql();
         tSql.push(performance.now() - t);
@@ -189,7 +206,8 @@ async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
         pointsPerRun: points,
         seedSeconds,
         bucketsPerRun: bucketsApi,
-        api: { p50: ms(pct(tApi, 50)), p99: ms(pct(tApi, 99)) },
+        api: { p50: ms(pct(tApi, 50)), p99: ms(pct(tApi, 99)), columns: 'packed (the dashboard)' },
+        apiJsonColumns: { p50: ms(pct(tJson, 50)), p99: ms(pct(tJson, 99)), columns: 'JSON numbers' },
         bareSql: { p50: ms(pct(tSql, 50)), p99: ms(pct(tSql, 99)) },
         oldRawAggregate: {
           p50: ms(pct(tOld, 50)),

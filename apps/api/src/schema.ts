@@ -7,6 +7,7 @@ import { CheckpointResolver } from './checkpoint/checkpoint.resolver';
 import { DatasetResolver } from './dataset/dataset.resolver';
 import { EventResolver } from './events/event.resolver';
 import type { LiveEvents } from './live';
+import { MetricColumnsResolver } from './metrics/columns.resolver';
 import { CompareResolver } from './metrics/compare.resolver';
 import { ModelResolver } from './model/model.resolver';
 import { RunConnectionResolver } from './run/run.connection.resolver';
@@ -45,6 +46,7 @@ export function basinSchema(): Promise<GraphQLSchema> {
       DatasetResolver,
       ModelResolver,
       CompareResolver,
+      MetricColumnsResolver,
       EventResolver,
       ViewerResolver,
     ],

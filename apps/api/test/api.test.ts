@@ -254,19 +254,30 @@ describe('queries', () => {
     ]);
     const r = await as(a)(
       `query($id: ID!) { run(id: $id) {
-        metrics(keys: ["train/diverged"], buckets: 100) { columns { step min max last } buckets { min max last } }
+        metrics(keys: ["train/diverged"], buckets: 100) {
+          columns { step min max last packed { step min } } buckets { min max last } }
         coarse: metrics(keys: ["train/diverged"], buckets: 1) { columns { step min max last count } }
         rawMetric(key: "train/diverged") { step value } } }`,
       { id: a.ritRunId },
     );
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
     const run = r.data!.run;
-    assert.deepEqual(run.metrics[0].columns, {
+    const { packed, ...columns } = run.metrics[0].columns;
+    assert.deepEqual(columns, {
       step: [0, 1, 2, 40],
       min: [1.5, 'Infinity', 'NaN', '-Infinity'],
       max: [1.5, 'Infinity', 'NaN', '-Infinity'],
       last: [1.5, 'Infinity', 'NaN', '-Infinity'],
     });
+    // the packed form the dashboard reads: the same values as float64, NaN and infinities as IEEE-754 has them
+    const unpack = (b64: string) => [...new Float64Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer)];
+    assert.deepEqual(unpack(packed.step), [0, 1, 2, 40]);
+    assert.deepEqual(unpack(packed.min), [
+      1.5,
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      Number.NEGATIVE_INFINITY,
+    ]);
     assert.deepEqual(run.metrics[0].buckets[2], { min: 'NaN', max: 'NaN', last: 'NaN' });
     // one bucket of 64 steps: PostgreSQL's order puts NaN above +Infinity
     assert.deepEqual(run.coarse[0].columns, {

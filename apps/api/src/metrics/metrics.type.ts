@@ -55,6 +55,56 @@ export class MetricColumns implements Db.MetricColumns {
   count!: number[];
 }
 
+/** Base64 of the values as little-endian IEEE-754 doubles (NaN and ±Infinity as themselves). */
+export const packFloat64 = (xs: readonly number[]): string =>
+  Buffer.from(Float64Array.from(xs).buffer).toString('base64');
+
+const PACKED =
+  'base64 of the column as little-endian float64 (8 bytes a value; NaN and ±Infinity as IEEE-754 has them)';
+
+@ObjectType({
+  description:
+    'The columns packed for charts: each is base64 of little-endian float64 values, decoded in one pass (a Float64Array over the bytes) instead of parsing tens of thousands of JSON numbers; the same values as `MetricColumns`, exactly.',
+})
+export class PackedColumns {
+  constructor(private readonly c: Db.MetricColumns) {}
+
+  @Field(() => String, { description: PACKED })
+  get step(): string {
+    return packFloat64(this.c.step);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get stepMin(): string {
+    return packFloat64(this.c.stepMin);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get stepMax(): string {
+    return packFloat64(this.c.stepMax);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get min(): string {
+    return packFloat64(this.c.min);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get max(): string {
+    return packFloat64(this.c.max);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get last(): string {
+    return packFloat64(this.c.last);
+  }
+
+  @Field(() => String, { description: PACKED })
+  get count(): string {
+    return packFloat64(this.c.count);
+  }
+}
+
 @ObjectType({ description: 'One metric of one run, downsampled.' })
 export class MetricSeries {
   @Field(() => String)

@@ -2,6 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CompareData, compareChart } from './compare-chart';
 
+/** Columns packed as the API packs them (`MetricColumns.packed`: base64 of little-endian float64). */
+const packed = <K extends string>(c: Record<K, number[]>) => ({
+  packed: Object.fromEntries(
+    Object.entries<number[]>(c).map(([k, v]) => [
+      k,
+      Buffer.from(Float64Array.from(v).buffer).toString('base64'),
+    ]),
+  ) as Record<K, string>,
+});
+
 const run = (id: string, name: string) => ({
   id,
   name,
@@ -20,12 +30,12 @@ const cmp: CompareData['compareRuns'] = {
     {
       run: run('1', 'a'),
       bucketIndexes: [0, 1],
-      columns: { step: [9, 19], last: [2, 1], min: [1.5, 0.5], max: [2.5, 9], count: [10, 10] },
+      columns: packed({ step: [9, 19], last: [2, 1], min: [1.5, 0.5], max: [2.5, 9] }),
     },
     {
       run: run('2', 'b'),
       bucketIndexes: [1],
-      columns: { step: [19], last: [3], min: [3], max: [3], count: [10] },
+      columns: packed({ step: [19], last: [3], min: [3], max: [3] }),
     },
   ],
   groups: [
@@ -84,20 +94,19 @@ test('grouped: each group as mean with a ±std band', () => {
   assert.deepEqual(c.bands, [{ upper: 2, lower: 1, color: c.series[0]!.color }]);
 });
 
-test('a diverged run (NaN, ±Infinity, sent as strings) draws gaps, not a broken scale', () => {
+test('a diverged run (NaN, ±Infinity) draws gaps, not a broken scale', () => {
   const diverged: CompareData['compareRuns'] = {
     ...cmp,
     series: [
       {
         run: run('3', 'c'),
         bucketIndexes: [0, 1],
-        columns: {
+        columns: packed({
           step: [9, 19],
-          last: [0.5, 'NaN'],
-          min: [0.25, '-Infinity'],
-          max: [1, 'Infinity'],
-          count: [10, 10],
-        },
+          last: [0.5, Number.NaN],
+          min: [0.25, Number.NEGATIVE_INFINITY],
+          max: [1, Number.POSITIVE_INFINITY],
+        }),
       },
     ],
     groups: [],

@@ -6,7 +6,7 @@ import type { ChartSeries } from '../components/Chart';
 import { color } from '../components/palette';
 import { toCsv } from './csv';
 import { groupLabel } from './group-label';
-import { alignBuckets, bandOnBuckets, bucketOrder } from './series';
+import { alignBuckets, bandOnBuckets, bucketOrder, unpackColumns } from './series';
 import type { CompareData } from './types';
 
 export type { CompareData };
@@ -26,9 +26,13 @@ export function compareChart(
   opts: { group: readonly string[]; spikes: boolean },
 ): CompareChart | null {
   if (!cmp || cmp.series.length === 0) return null;
-  const aligned = alignBuckets(cmp.series);
+  const runs = cmp.series.map((s) => ({
+    bucketIndexes: s.bucketIndexes,
+    columns: unpackColumns(s.columns.packed),
+  }));
+  const aligned = alignBuckets(runs);
   if (opts.group.length && cmp.groups.length) {
-    const order = bucketOrder(cmp.series);
+    const order = bucketOrder(runs);
     const series: ChartSeries[] = [];
     const ys: (number | null)[][] = [];
     const bands: { upper: number; lower: number; color: string }[] = [];

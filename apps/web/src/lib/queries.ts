@@ -104,7 +104,7 @@ export const RUN = graphql(
       model { id name family depth width modules }
       checkpoints { id step epoch blobSize blobHash metrics createdAt }
       metricKeys { key minStep maxStep }
-      metrics(buckets: $buckets, from: $from, to: $to) { key bucketWidth columns { step last min max count } }
+      metrics(buckets: $buckets, from: $from, to: $to) { key bucketWidth columns { packed { step last min max } } }
     }
   }
 `,
@@ -134,7 +134,7 @@ export const COMPARE = graphql(`
   query Compare($runIds: [ID!]!, $key: String!, $buckets: Int!, $groupBy: [RunGroupField!], $from: Int, $to: Int) {
     compareRuns(runIds: $runIds, key: $key, buckets: $buckets, groupBy: $groupBy, from: $from, to: $to) {
       key from to buckets bucketWidth
-      series { run { id name init blockLabel seed study { id name } } bucketIndexes columns { step last min max count } }
+      series { run { id name init blockLabel seed study { id name } } bucketIndexes columns { packed { step last min max } } }
       groups { key runs { id } band { bucket step mean std min max n } }
     }
   }

@@ -15,7 +15,14 @@ test('live points extend the fetched buckets; min/max follow them', () => {
     {
       key: 'train/loss',
       bucketWidth: 16,
-      columns: { step: [0, 10], last: [2, 1], min: [1.5, 0.9], max: [2.5, 9], count: [10, 10] },
+      columns: {
+        packed: Object.fromEntries(
+          Object.entries({ step: [0, 10], last: [2, 1], min: [1.5, 0.9], max: [2.5, 9] }).map(([k, v]) => [
+            k,
+            Buffer.from(Float64Array.from(v).buffer).toString('base64'),
+          ]),
+        ) as Record<'step' | 'last' | 'min' | 'max', string>,
+      },
     },
   ];
   const { x, ys } = runChartData(

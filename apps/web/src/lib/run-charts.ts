@@ -1,4 +1,4 @@
-import { appendLive, chartValue, joinOnX, type XY } from './series';
+import { appendLive, chartValue, joinOnX, unpackColumns, type XY } from './series';
 import type { MetricSeries } from './types';
 
 /** Metric keys grouped into charts by what they measure: `train/loss` and `test/loss` share the "loss" chart. */
@@ -24,8 +24,9 @@ export function runChartData(series: readonly MetricSeries[], live: LivePoints, 
   const parts: XY[] = [];
   for (const key of keys) {
     const s = series.find((m) => m.key === key);
-    const step = s?.columns.step ?? [];
-    const col = (f: 'last' | 'min' | 'max') => (s?.columns[f] ?? []).map(chartValue);
+    const c = s ? unpackColumns(s.columns.packed) : { step: [], last: [], min: [], max: [] };
+    const step = c.step;
+    const col = (f: 'last' | 'min' | 'max') => c[f].map(chartValue);
     const last = appendLive({ x: step, y: col('last') }, live[key] ?? []);
     const extra = last.x.length - step.length;
     const liveY = last.y.slice(step.length);

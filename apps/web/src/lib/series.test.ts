@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alignBuckets, appendLive, bandOnBuckets, bucketOrder, joinOnX, meanStd } from './series';
+import {
+  alignBuckets,
+  appendLive,
+  bandOnBuckets,
+  bucketOrder,
+  joinOnX,
+  meanStd,
+  unpackColumn,
+  unpackColumns,
+} from './series';
 
 test('joinOnX puts every series on the sorted union of x, with null gaps', () => {
   assert.deepEqual(
@@ -61,4 +70,27 @@ test('appendLive adds only points after the fetched series, in step order', () =
     { step: 3, value: 0.3 },
   ]);
   assert.deepEqual(out, { x: [1, 2, 3, 4], y: [0.1, 0.2, 0.3, 0.4] });
+});
+
+test('unpackColumn reads the API’s packed float64 exactly, NaN and infinities included', () => {
+  const xs = [
+    0,
+    1.5,
+    -2.25,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    1e308,
+    5e-324,
+    2 ** 53,
+  ];
+  const b64 = Buffer.from(Float64Array.from(xs).buffer).toString('base64');
+  assert.deepEqual(unpackColumn(b64), xs);
+  assert.deepEqual(unpackColumn(''), []);
+});
+
+test('unpackColumns leaves out the __typename urql adds to a selection', () => {
+  const b64 = Buffer.from(Float64Array.from([1, 2]).buffer).toString('base64');
+  const packed = { step: b64, __typename: 'PackedColumns' } as { step: string };
+  assert.deepEqual(unpackColumns(packed), { step: [1, 2] });
 });

@@ -19,6 +19,21 @@ export interface XY {
   y: readonly (number | null)[];
 }
 
+/** A column of `MetricColumns.packed` (base64 of little-endian float64 values) as numbers, NaN and ±Infinity kept. */
+export function unpackColumn(b64: string): number[] {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return Array.from(new Float64Array(bytes.buffer));
+}
+
+/** Every column of a `packed` selection, unpacked (urql's `__typename` left out). */
+export function unpackColumns<K extends string>(packed: Record<K, string>): Record<K, number[]> {
+  const out: Partial<Record<K, number[]>> = {};
+  for (const [k, v] of Object.entries<string>(packed)) if (k !== '__typename') out[k as K] = unpackColumn(v);
+  return out as Record<K, number[]>;
+}
+
 /** Joins series with their own x values onto the sorted union of all x values. */
 export function joinOnX(series: readonly XY[]): [number[], ...Y[]] {
   const xs = [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b);
