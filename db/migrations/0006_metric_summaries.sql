@@ -10,10 +10,10 @@
 -- touches half as many levels as a power-of-two pyramid would.
 --
 -- min/max use PostgreSQL's float ordering (NaN above +Infinity), so the min of block minima is the min of the points,
--- NaN and infinities included. basin_ingest_metric_points writes points and summaries in one statement's
--- transaction: points after a series' old last step merge into every level at once (min of mins, max of maxes,
--- counts added, the later last); points at or before it (which may have overwritten a stored value) have their
--- blocks recomputed from the points (basin_refresh_metric_summaries). Either way the summaries stay exactly equal to an aggregate of the points, for
+-- NaN and infinities included. basin_ingest_metric_points writes points and summaries in one call (one
+-- transaction): points after a series' old last step merge into every level at once (min of mins, max of maxes,
+-- counts added, the later last: basin_merge_metric_blocks); points at or before it (which may have replaced a stored
+-- value) have their blocks recomputed from the points (basin_refresh_metric_summaries). Either way the summaries stay exactly equal to an aggregate of the points, for
 -- re-sent, overwritten, out-of-order and duplicate steps alike.
 
 CREATE TABLE metric_summaries (
@@ -99,17 +99,63 @@ BEGIN
   END LOOP;
 END $$;
 
+-- Merges level-4 contributions of new steps (steps after each series' old last step, so no stored point is
+-- replaced) into every level up to each series' top, in one statement: min of mins, max of maxes, counts added,
+-- the later last. Block 0 of a level a series newly reached starts from the old top block, which holds all its older
+-- points. p_old_keys / p_old_max: each series' last step before the batch.
+CREATE FUNCTION basin_merge_metric_blocks(p_run bigint, p_old_keys integer[], p_old_max bigint[],
+                                          p_k integer[], p_b bigint[], p_s0 bigint[], p_s1 bigint[],
+                                          p_min float8[], p_max float8[], p_n bigint[], p_last float8[])
+RETURNS void LANGUAGE sql AS $$
+  WITH base AS (
+    SELECT * FROM unnest(p_k, p_b, p_s0, p_s1, p_min, p_max, p_n, p_last) AS t(k, b, s0, s1, vmin, vmax, n, last)
+  ), grown AS (
+    -- the levels each series newly reached (its top grew with this batch)
+    SELECT o.k, l.level FROM unnest(p_old_keys, p_old_max) AS o(k, mx)
+    JOIN run_metric_keys r ON r.run_id = p_run AND r.key_id = o.k
+    JOIN generate_series(6, 62, 2) AS l(level) ON (r.max_step >> (l.level - 2)) > 0 AND (o.mx >> (l.level - 2)) = 0
+  ), contrib AS (
+    SELECT base.k, l.level, base.b >> (l.level - 4) AS b, base.s0, base.s1, base.vmin, base.vmax, base.n, base.last
+    FROM base
+    JOIN run_metric_keys r ON r.run_id = p_run AND r.key_id = base.k
+    JOIN generate_series(4, 62, 2) AS l(level) ON l.level = 4 OR (r.max_step >> (l.level - 2)) > 0
+    UNION ALL
+    SELECT grown.k, grown.level, 0, t.s0, t.s1, t.vmin, t.vmax, t.n, t.last
+    FROM grown CROSS JOIN LATERAL (
+      SELECT * FROM metric_summaries m
+      WHERE m.run_id = p_run AND m.key_id = grown.k AND m.level < grown.level AND m.block = 0
+      ORDER BY m.level DESC LIMIT 1
+    ) t
+  )
+  INSERT INTO metric_summaries AS m (run_id, key_id, level, block, s0, s1, vmin, vmax, n, last)
+  SELECT p_run, k, level, b, min(s0), max(s1), min(vmin), max(vmax), sum(n)::bigint,
+         (array_agg(last ORDER BY s1 DESC))[1]
+  FROM contrib GROUP BY k, level, b
+  ON CONFLICT (run_id, key_id, level, block) DO UPDATE
+    SET s0 = least(m.s0, excluded.s0), s1 = greatest(m.s1, excluded.s1),
+        vmin = least(m.vmin, excluded.vmin), vmax = greatest(m.vmax, excluded.vmax), n = m.n + excluded.n,
+        last = CASE WHEN excluded.s1 > m.s1 THEN excluded.last ELSE m.last END
+$$;
+
 -- Stores one run's points (keys, steps and values as parallel arrays, each (key, step) at most once) with their key
--- extents and summaries; the one write path of ingestMetrics. With p_held_by, the run must be RUNNING under that
--- worker (its row share-locked), else nothing is written: SQLSTATE BA001. Returns the points written or changed (a
--- point sent again with the same value changes nothing).
+-- extents and summaries; the one write path of ingestMetrics. p_b*: the batch's level-4 blocks (key, block, first
+-- and last step, min, max, count, last value), which the caller aggregates from the points it sends. With p_held_by,
+-- the run must be RUNNING under that worker (its row share-locked), else nothing is written: SQLSTATE BA001.
+-- Returns the points written or changed (a point sent again with the same value changes nothing).
 CREATE FUNCTION basin_ingest_metric_points(p_run bigint, p_keys integer[], p_steps bigint[], p_values float8[],
-                                           p_held_by text DEFAULT NULL)
+                                           p_held_by text,
+                                           p_bk integer[], p_bb bigint[], p_bs0 bigint[], p_bs1 bigint[],
+                                           p_bmin float8[], p_bmax float8[], p_bn bigint[], p_blast float8[])
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
+  old_keys integer[];
+  old_max bigint[];
+  onward boolean;
   changed integer;
-  redo_keys integer[];
-  redo_steps bigint[];
+  ck integer[];
+  cs bigint[];
+  cv float8[];
+  later boolean[];
 BEGIN
   IF p_held_by IS NOT NULL THEN
     PERFORM 1 FROM runs WHERE id = p_run AND worker_id = p_held_by AND status = 'RUNNING' FOR SHARE;
@@ -118,68 +164,63 @@ BEGIN
         USING ERRCODE = 'BA001';
     END IF;
   END IF;
+  -- each series' last step before this batch; the batch only logs onward when every key's first step is after it
+  SELECT array_agg(key_id), array_agg(max_step) INTO old_keys, old_max
+  FROM run_metric_keys WHERE run_id = p_run AND key_id = ANY(p_bk);
+  SELECT coalesce(bool_and(o.mx IS NULL OR b.lo > o.mx), true) INTO onward
+  FROM (SELECT k, min(s0) AS lo FROM unnest(p_bk, p_bs0) AS t(k, s0) GROUP BY k) b
+  LEFT JOIN unnest(old_keys, old_max) AS o(k, mx) ON o.k = b.k;
 
-  -- One statement: points, extents, and the summaries of the points after each series' old last step (the usual
-  -- case, a run logging onward), merged into every level without reading the points back. Every CTE reads the
-  -- tables as they were before the statement: `old` is each series' last step before this batch.
+  IF onward THEN
+    -- the usual case, a run logging onward: every point is new, and the caller's blocks are the batch's
+    WITH pts AS (
+      SELECT * FROM unnest(p_keys, p_steps, p_values) AS t(k, s, v)
+    ), ext AS (
+      INSERT INTO run_metric_keys AS r (run_id, key_id, min_step, max_step)
+      SELECT p_run, k, min(s), max(s) FROM pts GROUP BY k
+      ON CONFLICT (run_id, key_id) DO UPDATE
+        SET min_step = least(r.min_step, excluded.min_step), max_step = greatest(r.max_step, excluded.max_step)
+    ), ins AS (
+      INSERT INTO metric_points (run_id, key_id, step, value) SELECT p_run, k, s, v FROM pts RETURNING 1
+    )
+    SELECT count(*) INTO changed FROM ins;
+    PERFORM basin_merge_metric_blocks(p_run, old_keys, old_max, p_bk, p_bb, p_bs0, p_bs1, p_bmin, p_bmax, p_bn,
+                                      p_blast);
+    RETURN changed;
+  END IF;
+
+  -- a batch reaching back (a re-send, a resumed attempt, a late point): points may replace stored values
   WITH pts AS (
     SELECT * FROM unnest(p_keys, p_steps, p_values) AS t(k, s, v)
-  ), old AS (
-    SELECT key_id AS k, max_step AS mx FROM run_metric_keys WHERE run_id = p_run AND key_id = ANY(p_keys)
   ), ext AS (
     INSERT INTO run_metric_keys AS r (run_id, key_id, min_step, max_step)
     SELECT p_run, k, min(s), max(s) FROM pts GROUP BY k
     ON CONFLICT (run_id, key_id) DO UPDATE
       SET min_step = least(r.min_step, excluded.min_step), max_step = greatest(r.max_step, excluded.max_step)
-    RETURNING r.key_id AS k, r.max_step AS mx
   ), ins AS (
     INSERT INTO metric_points AS m (run_id, key_id, step, value)
     SELECT p_run, k, s, v FROM pts
     ON CONFLICT (run_id, key_id, step) DO UPDATE SET value = excluded.value
       WHERE m.value IS DISTINCT FROM excluded.value
-    RETURNING m.key_id AS k, m.step AS s, m.value AS v
-  ), chg AS (
-    SELECT ins.k, ins.s, ins.v, old.mx IS NULL OR ins.s > old.mx AS new FROM ins LEFT JOIN old ON old.k = ins.k
-  ), base AS (
-    SELECT k, s >> 4 AS b, min(s) AS s0, max(s) AS s1, min(v) AS vmin, max(v) AS vmax, count(*) AS n,
-           (array_agg(v ORDER BY s DESC))[1] AS last
-    FROM chg WHERE new GROUP BY k, s >> 4
-  ), contrib AS (
-    SELECT base.k, l.level, base.b >> (l.level - 4) AS b, base.s0, base.s1, base.vmin, base.vmax, base.n, base.last
-    FROM base
-    JOIN ext ON ext.k = base.k
-    JOIN generate_series(4, 62, 2) AS l(level) ON l.level = 4 OR (ext.mx >> (l.level - 2)) > 0
-    UNION ALL
-    -- block 0 of a level the series newly reached holds all its older points: the old top block's summary
-    SELECT old.k, l.level, 0, t.s0, t.s1, t.vmin, t.vmax, t.n, t.last
-    FROM old
-    JOIN ext ON ext.k = old.k
-    JOIN generate_series(6, 62, 2) AS l(level)
-      ON (ext.mx >> (l.level - 2)) > 0 AND (old.mx >> (l.level - 2)) = 0
-    CROSS JOIN LATERAL (
-      SELECT * FROM metric_summaries m
-      WHERE m.run_id = p_run AND m.key_id = old.k AND m.level < l.level AND m.block = 0
-      ORDER BY m.level DESC LIMIT 1
-    ) t
-  ), up AS (
-    INSERT INTO metric_summaries AS m (run_id, key_id, level, block, s0, s1, vmin, vmax, n, last)
-    SELECT p_run, k, level, b, min(s0), max(s1), min(vmin), max(vmax), sum(n)::bigint,
-           (array_agg(last ORDER BY s1 DESC))[1]
-    FROM contrib GROUP BY k, level, b
-    ON CONFLICT (run_id, key_id, level, block) DO UPDATE
-      SET s0 = least(m.s0, excluded.s0), s1 = greatest(m.s1, excluded.s1),
-          vmin = least(m.vmin, excluded.vmin), vmax = greatest(m.vmax, excluded.vmax), n = m.n + excluded.n,
-          last = CASE WHEN excluded.s1 > m.s1 THEN excluded.last ELSE m.last END
+    RETURNING m.key_id, m.step, m.value
   )
-  SELECT count(*), array_agg(k) FILTER (WHERE NOT new), array_agg(s) FILTER (WHERE NOT new)
-  INTO changed, redo_keys, redo_steps FROM chg;
-
-  -- points at or before a series' old last step (a re-send with new values, a resumed attempt, a late point) may
-  -- have overwritten a stored value: their blocks are recomputed from the points
-  IF redo_keys IS NOT NULL THEN
-    PERFORM basin_refresh_metric_summaries(p_run, redo_keys, redo_steps);
+  SELECT array_agg(ins.key_id), array_agg(ins.step), array_agg(ins.value), array_agg(o.mx IS NULL OR ins.step > o.mx)
+  INTO ck, cs, cv, later
+  FROM ins LEFT JOIN unnest(old_keys, old_max) AS o(k, mx) ON o.k = ins.key_id;
+  IF ck IS NULL THEN RETURN 0; END IF;
+  -- changed points after a series' old last step merge like an onward batch ...
+  PERFORM basin_merge_metric_blocks(p_run, old_keys, old_max, array_agg(k), array_agg(b), array_agg(s0),
+                                    array_agg(s1), array_agg(vmin), array_agg(vmax), array_agg(n), array_agg(last))
+  FROM (SELECT k, s >> 4 AS b, min(s) AS s0, max(s) AS s1, min(v) AS vmin, max(v) AS vmax, count(*) AS n,
+               (array_agg(v ORDER BY s DESC))[1] AS last
+        FROM unnest(ck, cs, cv, later) AS t(k, s, v, new) WHERE new GROUP BY k, s >> 4) g
+  HAVING count(*) > 0;
+  -- ... and those at or before it, which may have replaced a stored value, have their blocks recomputed
+  IF NOT (true = ALL(later)) THEN
+    PERFORM basin_refresh_metric_summaries(p_run, array_agg(k), array_agg(s))
+    FROM unnest(ck, cs, later) AS t(k, s, new) WHERE NOT new;
   END IF;
-  RETURN changed;
+  RETURN cardinality(ck);
 END $$;
 
 -- Rebuilds the key extents and every summary of the given runs from their points (level 4 grouped from the points,

@@ -29,24 +29,35 @@ function pointsFor(run: number): MetricPoint[] {
   return pts;
 }
 
-type Side = (db: TestDatabase, runIds: string[], all: MetricPoint[][]) => Promise<number>;
+type Send = (db: TestDatabase, run: string, pts: MetricPoint[], ids: Map<string, number>) => Promise<unknown>;
 
-/** Times `send` over every run's points in BATCH-sized calls. */
-const batched =
-  (
-    send: (db: TestDatabase, run: string, pts: MetricPoint[], ids: Map<string, number>) => Promise<unknown>,
-  ): Side =>
-  async (db, runIds, all) => {
-    const ids = await metricKeyIds(db.sql, KEYS);
-    const t0 = performance.now();
-    for (let r = 0; r < runIds.length; r++) {
-      const pts = all[r]!;
-      for (let i = 0; i < pts.length; i += BATCH) await send(db, runIds[r]!, pts.slice(i, i + BATCH), ids);
+/**
+ * Times several ways of sending the same points, call by call in turn (batch i of each side, then batch i + 1), each
+ * into its own runs: this machine's speed drifts by tens of percent over seconds, and interleaving gives every side
+ * the same drift and the same table size. Returns each side's total milliseconds.
+ */
+async function interleaved(
+  db: TestDatabase,
+  sides: readonly { runs: readonly string[]; send: Send }[],
+  all: MetricPoint[][],
+): Promise<number[]> {
+  const ids = await metricKeyIds(db.sql, KEYS);
+  const ms = sides.map(() => 0);
+  for (let r = 0; r < all.length; r++) {
+    const pts = all[r]!;
+    for (let i = 0; i < pts.length; i += BATCH) {
+      const batch = pts.slice(i, i + BATCH);
+      for (const [k, side] of sides.entries()) {
+        const t0 = performance.now();
+        await side.send(db, side.runs[r]!, batch, ids);
+        ms[k]! += performance.now() - t0;
+      }
     }
-    return performance.now() - t0;
-  };
+  }
+  return ms;
+}
 
-const ours = batched((db, run, pts) => ingestMetrics(db.sql, run, pts));
+const ours: Send = (db, run, pts) => ingestMetrics(db.sql, run, pts);
 /**
  * The baseline "before": the statement ingestMetrics issued before the summaries existed (points and key extents,
  * verbatim from the commit before migration 0006), so both sides are measured in one run.
@@ -73,14 +84,14 @@ function pointsBefore(sql: Sql, run: string, chunk: MetricPoint[], ids: Map<stri
     )
     select count(*) as changed from ins`;
 }
-const pointsOnly = batched((db, run, pts, ids) => pointsBefore(db.sql, run, pts, ids));
-const bare = batched((db, run, pts, ids) => {
+const pointsOnly: Send = (db, run, pts, ids) => pointsBefore(db.sql, run, pts, ids);
+const bare: Send = (db, run, pts, ids) => {
   const rows = pts.map((p) => ({ run_id: run, key_id: ids.get(p.key)!, step: p.step, value: p.value }));
   return db.sql`insert into metric_points ${db.sql(rows, 'run_id', 'key_id', 'step', 'value')}`;
-});
+};
 
 /** One COPY per run of all its rows, as text. */
-const copy: Side = async (db, runIds, all) => {
+const copy = async (db: TestDatabase, runIds: string[], all: MetricPoint[][]): Promise<number> => {
   const ids = await metricKeyIds(db.sql, KEYS);
   const t0 = performance.now();
   for (let r = 0; r < runIds.length; r++) {
@@ -109,11 +120,17 @@ async function bench(label: string, env: NodeJS.ProcessEnv) {
     await db.sql`delete from run_metric_keys`;
     await db.sql`delete from metric_summaries`;
 
-    // alternate the order so neither side always runs on a warmer cache
-    const tBare = await bare(db, slice(1), all);
-    const tOurs = await ours(db, slice(0), all);
-    const tPoints = await pointsOnly(db, slice(2), all);
-    const tAgain = await ours(db, slice(0), all); // idempotent re-send: no rows change
+    const [tOurs, tPoints, tBare] = (await interleaved(
+      db,
+      [
+        { runs: slice(0), send: ours },
+        { runs: slice(2), send: pointsOnly },
+        { runs: slice(1), send: bare },
+      ],
+      all,
+    )) as [number, number, number];
+    // idempotent re-send: no rows change
+    const [tAgain] = (await interleaved(db, [{ runs: slice(0), send: ours }], all)) as [number];
     const tCopy = db.mode === 'embedded' ? null : await copy(db, slice(3), all);
 
     const lat: number[] = [];

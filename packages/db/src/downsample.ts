@@ -9,6 +9,7 @@
  * always in the same bucket at a given width.
  */
 import type { Sql } from './connect';
+import { pgMax, pgMin } from './float-order';
 import { MetricInputError } from './metrics';
 
 /** One downsampling bucket: the extremes and the last value, so a one-step spike is never averaged away. */
@@ -246,10 +247,6 @@ function inOrder(p: Pieces): Pieces {
   }
   return p;
 }
-
-/** PostgreSQL's float order puts NaN above every number; min/max of the pieces must agree with it. */
-const pgMin = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b));
-const pgMax = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b));
 
 /**
  * Appends pieces given in step order (each inside one bucket of `width` steps) to `out`, merging those of one

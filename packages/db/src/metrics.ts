@@ -1,4 +1,5 @@
 import type { Sql } from './connect';
+import { pgMax, pgMin } from './float-order';
 import { transaction } from './tx';
 
 /** One logged value. `step` is a non-negative integer; `value` may be NaN or ±Infinity (a diverged loss is data). */
@@ -61,6 +62,55 @@ function validate(points: readonly MetricPoint[]): void {
   }
 }
 
+/** Steps per level-4 block of the summaries (migration 0006). */
+const BASE_BLOCK = 16;
+
+/**
+ * The batch's level-4 summary blocks (points already unique per key and step): what basin_ingest_metric_points
+ * merges into every level when the batch only logs onward, aggregated here so the database does not sort and group
+ * the batch again. Values in PostgreSQL's float order (NaN above every number).
+ */
+function baseBlocks(points: readonly MetricPoint[], ids: ReadonlyMap<string, number>) {
+  const at = new Map<string, number>();
+  const b = {
+    k: [] as number[],
+    b: [] as number[],
+    s0: [] as number[],
+    s1: [] as number[],
+    min: [] as number[],
+    max: [] as number[],
+    n: [] as number[],
+    last: [] as number[],
+  };
+  for (const p of points) {
+    const key = ids.get(p.key)!;
+    const block = Math.floor(p.step / BASE_BLOCK);
+    const id = `${key}:${block}`;
+    const i = at.get(id);
+    if (i === undefined) {
+      at.set(id, b.k.length);
+      b.k.push(key);
+      b.b.push(block);
+      b.s0.push(p.step);
+      b.s1.push(p.step);
+      b.min.push(p.value);
+      b.max.push(p.value);
+      b.n.push(1);
+      b.last.push(p.value);
+      continue;
+    }
+    if (p.step < b.s0[i]!) b.s0[i] = p.step;
+    if (p.step > b.s1[i]!) {
+      b.s1[i] = p.step;
+      b.last[i] = p.value;
+    }
+    b.min[i] = pgMin(b.min[i]!, p.value);
+    b.max[i] = pgMax(b.max[i]!, p.value);
+    b.n[i]! += 1;
+  }
+  return b;
+}
+
 /** SQLSTATE raised by basin_ingest_metric_points when a fenced write finds the run held by someone else. */
 const RUN_NOT_HELD = 'BA001';
 
@@ -102,10 +152,13 @@ export async function ingestMetrics(
     let changed = 0;
     for (let start = 0; start < unique.length; start += CHUNK) {
       const chunk = unique.slice(start, start + CHUNK);
+      const b = baseBlocks(chunk, ids);
       const [row] = await tx<{ changed: number }[]>`
         select basin_ingest_metric_points(${run}::bigint, ${tx.array(chunk.map((p) => ids.get(p.key)!))}::int[],
           ${tx.array(chunk.map((p) => p.step))}::bigint[], ${tx.array(chunk.map((p) => p.value))}::float8[],
-          ${heldBy}::text) as changed`;
+          ${heldBy}::text, ${tx.array(b.k)}::int[], ${tx.array(b.b)}::bigint[], ${tx.array(b.s0)}::bigint[],
+          ${tx.array(b.s1)}::bigint[], ${tx.array(b.min)}::float8[], ${tx.array(b.max)}::float8[],
+          ${tx.array(b.n)}::bigint[], ${tx.array(b.last)}::float8[]) as changed`;
       changed += row!.changed;
     }
     return changed;
