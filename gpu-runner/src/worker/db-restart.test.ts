@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rawMetric, type ScratchPostgres, startScratchPostgres } from '@basin/db';
+import { type ScratchPostgres, startScratchPostgres } from '@basin/db';
 import { shutdownBackend } from '../backend/backend';
 import {
+  assertEveryPointOnce,
   type Fixture,
   openFixture,
   queueRun,
@@ -11,6 +12,7 @@ import {
   spawnRunner,
   TINY,
   waitFor,
+  waitPastFirstCheckpoint,
 } from './worker.test-helper';
 
 // Fault: the PostgreSQL server is stopped (fast shutdown: every connection terminated), stays down 3 s and comes
@@ -53,16 +55,7 @@ describe('PostgreSQL restarted while a runner trains', { timeout: 300_000, skip 
       BASIN_RUNNER_DB_OUTAGE_MS: '120000',
     });
     // restart once the run is into its second epoch (a checkpoint behind it, metrics being written)
-    await waitFor(
-      'the run to be past its first checkpoint',
-      async () => {
-        const [c] = await f.sql<{ ckpt: string | null; step: string | null }[]>`
-          select (select max(step) from checkpoints where run_id = ${runId}) as ckpt,
-            (select max(step) from metric_points where run_id = ${runId}) as step`;
-        return Number(c!.ckpt ?? -1) >= PER_EPOCH && Number(c!.step ?? -1) > PER_EPOCH + 2;
-      },
-      120_000,
-    );
+    await waitPastFirstCheckpoint(f, runId, PER_EPOCH);
     const [before] = await f.sql<{ step: string }[]>`
       select max(step) as step from metric_points where run_id = ${runId}`;
     await server.restart(DOWN_MS);
@@ -84,25 +77,6 @@ describe('PostgreSQL restarted while a runner trains', { timeout: 300_000, skip 
     assert.equal(r.attempt, 1, 'the run was not handed to a second attempt');
     assert.match(log, /database (is )?unreachable/, 'the runner noticed the outage');
     assert.ok(Number(before!.step) < STEPS, 'the restart happened while the run was training');
-
-    const loss = await rawMetric(f.sql, runId, 'train/batch_loss', { limit: 100_000 });
-    assert.deepEqual(
-      loss.map((p) => p.step),
-      Array.from({ length: STEPS }, (_, i) => i + 1),
-      'every batch loss once, none missing',
-    );
-    assert.deepEqual(
-      (await rawMetric(f.sql, runId, 'test/acc')).map((p) => p.step),
-      Array.from({ length: EPOCHS }, (_, e) => PER_EPOCH * (e + 1)),
-    );
-    const [dup] = await f.sql<{ n: string }[]>`
-      select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
-    assert.equal(Number(dup!.n), 0);
-    const ckpts = await f.sql<{ step: string }[]>`
-      select step from checkpoints where run_id = ${runId} order by step`;
-    assert.deepEqual(
-      ckpts.map((c) => Number(c.step)),
-      Array.from({ length: EPOCHS + 1 }, (_, e) => PER_EPOCH * e),
-    );
+    await assertEveryPointOnce(f, runId, PER_EPOCH, EPOCHS);
   });
 });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { rawMetric } from '@basin/db';
 import { shutdownBackend } from '../backend/backend';
 import {
+  assertEveryPointOnce,
   type Fixture,
   importCheckpoint,
   openFixture,
@@ -12,6 +13,8 @@ import {
   spawnRunner,
   TINY,
   waitFor,
+  waitForEnd,
+  waitPastFirstCheckpoint,
 } from './worker.test-helper';
 
 // 64 batches of 32 per epoch, a checkpoint after every epoch. Epochs long enough that metrics are flushed several
@@ -20,7 +23,6 @@ import {
 const TRAIN = 2048;
 const PER_EPOCH = TRAIN / TINY.batchSize;
 const EPOCHS = 4;
-const STEPS = PER_EPOCH * EPOCHS;
 
 describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }, () => {
   let f: Fixture;
@@ -47,17 +49,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
     runners.push(a);
 
     // kill mid-epoch: a checkpoint after epoch 1 exists and metrics past it were written
-    const resumeStep = await waitFor(
-      'metrics past a checkpoint after epoch 1',
-      async () => {
-        const [c] = await f.sql<{ ckpt: string | null; step: string | null }[]>`
-          select (select max(step) from checkpoints where run_id = ${runId}) as ckpt,
-            (select max(step) from metric_points where run_id = ${runId}) as step`;
-        const ckpt = Number(c!.ckpt ?? -1);
-        return ckpt >= PER_EPOCH && Number(c!.step ?? -1) > ckpt + 1 ? ckpt : undefined;
-      },
-      120_000,
-    );
+    const resumeStep = await waitPastFirstCheckpoint(f, runId, PER_EPOCH);
     await a.kill('SIGKILL');
     const [state] = await f.sql<{ step: string; status: string; ckpt: string }[]>`
       select (select max(step) from metric_points where run_id = ${runId}) as step,
@@ -73,14 +65,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
 
     const b = spawnRunner(f, 'runner-b');
     runners.push(b);
-    const r = await waitFor(
-      'the run to finish on runner-b',
-      async () => {
-        const s = await runStatus(f.sql, runId);
-        return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status) ? s : undefined;
-      },
-      120_000,
-    );
+    const r = await waitForEnd(f, runId);
     assert.equal(r.status, 'SUCCEEDED', r.error ?? '');
     assert.equal(r.attempt, 2);
     assert.match(r.worker_id!, /^runner-b\//);
@@ -91,25 +76,7 @@ describe('a runner killed with SIGKILL during a fine-tune', { timeout: 300_000 }
       b.output.join('\n'),
     );
 
-    const loss = await rawMetric(f.sql, runId, 'train/batch_loss');
-    assert.deepEqual(
-      loss.map((p) => p.step),
-      Array.from({ length: STEPS }, (_, i) => i + 1),
-    );
-    assert.deepEqual(
-      (await rawMetric(f.sql, runId, 'test/acc')).map((p) => p.step),
-      Array.from({ length: EPOCHS }, (_, e) => PER_EPOCH * (e + 1)),
-    );
-    const [dup] = await f.sql<{ n: string }[]>`
-      select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
-    assert.equal(Number(dup!.n), 0);
-    const ckpts = await f.sql<
-      { step: string }[]
-    >`select step from checkpoints where run_id = ${runId} order by step`;
-    assert.deepEqual(
-      ckpts.map((c) => Number(c.step)),
-      Array.from({ length: EPOCHS + 1 }, (_, e) => PER_EPOCH * e),
-    );
+    const loss = await assertEveryPointOnce(f, runId, PER_EPOCH, EPOCHS);
 
     // the resumed run matches an uninterrupted one step for step (weights, momentum and data order restored)
     const ref = await queueRun(f, {

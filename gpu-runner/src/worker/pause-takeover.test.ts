@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { rawMetric } from '@basin/db';
 import { shutdownBackend } from '../backend/backend';
 import {
+  assertEveryPointOnce,
   type Fixture,
   openFixture,
   queueRun,
@@ -11,6 +11,8 @@ import {
   spawnRunner,
   TINY,
   waitFor,
+  waitForEnd,
+  waitPastFirstCheckpoint,
 } from './worker.test-helper';
 
 // Fault: a runner is frozen (SIGSTOP: a stalled VM, a swapped-out process, a batch far longer than the lease) for
@@ -22,7 +24,6 @@ import {
 const TRAIN = 2048;
 const PER_EPOCH = TRAIN / TINY.batchSize;
 const EPOCHS = 4;
-const STEPS = PER_EPOCH * EPOCHS;
 const STALE_MS = 3000;
 
 // Runs in the PostgreSQL pass. On the embedded database every connection shares one backend behind the wire
@@ -53,16 +54,7 @@ describe('a runner frozen for twice its lease while it trains', { timeout: 300_0
     const env = { BASIN_RUNNER_STALE_MS: String(STALE_MS) };
     const a = spawnRunner(f, 'runner-a', env);
     runners.push(a);
-    await waitFor(
-      'the run to be past its first checkpoint',
-      async () => {
-        const [c] = await f.sql<{ ckpt: string | null; step: string | null }[]>`
-          select (select max(step) from checkpoints where run_id = ${runId}) as ckpt,
-            (select max(step) from metric_points where run_id = ${runId}) as step`;
-        return Number(c!.ckpt ?? -1) >= PER_EPOCH && Number(c!.step ?? -1) > PER_EPOCH + 2;
-      },
-      120_000,
-    );
+    await waitPastFirstCheckpoint(f, runId, PER_EPOCH);
     a.child.kill('SIGSTOP');
     const frozenAt = Date.now();
     const b = spawnRunner(f, 'runner-b', env);
@@ -77,14 +69,7 @@ describe('a runner frozen for twice its lease while it trains', { timeout: 300_0
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     a.child.kill('SIGCONT');
 
-    const r = await waitFor(
-      'the run to end',
-      async () => {
-        const s = await runStatus(f.sql, runId);
-        return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status) ? s : undefined;
-      },
-      120_000,
-    );
+    const r = await waitForEnd(f, runId);
     assert.equal(r.status, 'SUCCEEDED', `${r.error ?? ''}\n${b.output.join('\n')}`);
     assert.match(r.worker_id!, /^runner-b\//, 'the run finished under the runner that took it over');
     assert.equal(r.attempt, 2);
@@ -99,21 +84,6 @@ describe('a runner frozen for twice its lease while it trains', { timeout: 300_0
       `runner-a did not finish the run:\n${a.output.join('\n')}`,
     );
 
-    const loss = await rawMetric(f.sql, runId, 'train/batch_loss', { limit: 100_000 });
-    assert.deepEqual(
-      loss.map((p) => p.step),
-      Array.from({ length: STEPS }, (_, i) => i + 1),
-      'every batch loss once, none missing',
-    );
-    const [dup] = await f.sql<{ n: string }[]>`
-      select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
-    assert.equal(Number(dup!.n), 0);
-    const ckpts = await f.sql<{ step: string }[]>`
-      select step from checkpoints where run_id = ${runId} order by step`;
-    assert.deepEqual(
-      ckpts.map((c) => Number(c.step)),
-      Array.from({ length: EPOCHS + 1 }, (_, e) => PER_EPOCH * e),
-      'one checkpoint per epoch, none written twice',
-    );
+    await assertEveryPointOnce(f, runId, PER_EPOCH, EPOCHS);
   });
 });

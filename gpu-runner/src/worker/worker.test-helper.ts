@@ -1,4 +1,5 @@
 /** Shared pieces of the runner tests: a seeded database, queued runs and analyses, spawned runner processes. */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import {
   type EventBus,
   enqueueFlaggedJob,
   jobFlags,
+  rawMetric,
   type Sql,
   type TestDatabase,
   transaction,
@@ -168,6 +170,67 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until run `runId` is past its first checkpoint (a checkpoint at step ≥ `perEpoch`, metrics logged after it):
+ * the moment the fault tests break in, with work both saved and unsaved.
+ * @returns the newest checkpoint's step.
+ */
+export function waitPastFirstCheckpoint(f: Fixture, runId: string, perEpoch: number): Promise<number> {
+  return waitFor(
+    'the run to be past its first checkpoint',
+    async () => {
+      const [c] = await f.sql<{ ckpt: string | null; step: string | null }[]>`
+        select (select max(step) from checkpoints where run_id = ${runId}) as ckpt,
+          (select max(step) from metric_points where run_id = ${runId}) as step`;
+      const ckpt = Number(c!.ckpt ?? -1);
+      return ckpt >= perEpoch && Number(c!.step ?? -1) > ckpt + 1 ? ckpt : undefined;
+    },
+    120_000,
+  );
+}
+
+/** Waits until run `runId` ends (SUCCEEDED, FAILED or CANCELLED); returns its status row. */
+export function waitForEnd(f: Fixture, runId: string, timeoutMs = 120_000) {
+  return waitFor(
+    `run ${runId} to end`,
+    async () => {
+      const s = await runStatus(f.sql, runId);
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(s.status) ? s : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/**
+ * Asserts that a finished run of `epochs` epochs of `perEpoch` batches kept every metric point exactly once (each
+ * batch loss and each epoch's test accuracy, nothing missing, nothing twice) and one checkpoint per epoch plus the
+ * initial one. What every fault test ends with.
+ * @returns the batch losses, in step order.
+ */
+export async function assertEveryPointOnce(f: Fixture, runId: string, perEpoch: number, epochs: number) {
+  const loss = await rawMetric(f.sql, runId, 'train/batch_loss', { limit: 100_000 });
+  assert.deepEqual(
+    loss.map((p) => p.step),
+    Array.from({ length: perEpoch * epochs }, (_, i) => i + 1),
+    'every batch loss once, none missing',
+  );
+  assert.deepEqual(
+    (await rawMetric(f.sql, runId, 'test/acc')).map((p) => p.step),
+    Array.from({ length: epochs }, (_, e) => perEpoch * (e + 1)),
+  );
+  const [dup] = await f.sql<{ n: string }[]>`
+    select count(*) - count(distinct (key_id, step)) as n from metric_points where run_id = ${runId}`;
+  assert.equal(Number(dup!.n), 0);
+  const ckpts = await f.sql<{ step: string }[]>`
+    select step from checkpoints where run_id = ${runId} order by step`;
+  assert.deepEqual(
+    ckpts.map((c) => Number(c.step)),
+    Array.from({ length: epochs + 1 }, (_, e) => perEpoch * e),
+    'one checkpoint per epoch and the initial one, none written twice',
+  );
+  return loss;
 }
 
 /** Status (and error) of a run. */
