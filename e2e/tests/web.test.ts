@@ -154,8 +154,20 @@ describe('the dashboard in Chromium', {
     );
     await shot('studies');
 
-    await page.getByRole('button', { name: 'New study' }).click();
-    await page.getByRole('button', { name: 'Create study' }).click();
+    // the page is server-rendered: "New study" answers once React has hydrated it, so click until the form opens
+    // (a click that lands before hydration does nothing; the button is gone once the form is open)
+    const create = page.getByRole('button', { name: 'Create study' });
+    await waitUntil(
+      async () => {
+        if (await create.isVisible()) return true;
+        const button = page.getByRole('button', { name: 'New study' });
+        if (await button.isVisible()) await button.click();
+        return create.isVisible();
+      },
+      20_000,
+      'the new-study form to open',
+    );
+    await create.click();
     assert.match(await text('#study-name-err'), /Give the study a name/, 'validated before sending');
     await page.getByLabel('Name').fill('Empty study (e2e)');
     await page.getByRole('button', { name: 'Create study' }).click();
