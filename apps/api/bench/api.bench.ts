@@ -123,6 +123,18 @@ async function seed(db: TestDatabase, points: number): Promise<string[]> {
   return runIds;
 }
 
+/** The API in this process on a free loopback port, single-user as `team`. */
+async function startApp(db: TestDatabase, team: { id: string; name: string }) {
+  const app = createApp({
+    sql: db.sql,
+    auth: { mode: 'off', teamId: team.id, teamName: team.name },
+    port: 0,
+    host: '127.0.0.1',
+  });
+  await app.start();
+  return app;
+}
+
 /** compareRuns at one scale on one database. */
 async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
   const db = await createTestDatabase({ jobQueue: false, env });
@@ -131,13 +143,7 @@ async function benchCompare(env: NodeJS.ProcessEnv, points: number) {
     const runIds = await seed(db, points);
     const team = await ensureTeam(db.sql, 'bench');
     const seedSeconds = +((performance.now() - t0) / 1000).toFixed(1);
-    const app = createApp({
-      sql: db.sql,
-      auth: { mode: 'off', teamId: team.id, teamName: team.name },
-      port: 0,
-      host: '127.0.0.1',
-    });
-    await app.start();
+    const app = await startApp(db, team);
     try {
       // what the dashboard asks for (packed float64 columns), and the same columns as JSON numbers (a script)
       const query = (columns: string) => `query($ids: [ID!]!) {
@@ -253,13 +259,7 @@ if (ONLY !== 'compare') {
   try {
     const runIds = await seedRuns(db.sql, 1, 'bench');
     const team = await ensureTeam(db.sql, 'bench');
-    const app = createApp({
-      sql: db.sql,
-      auth: { mode: 'off', teamId: team.id, teamName: team.name },
-      port: 0,
-      host: '127.0.0.1',
-    });
-    await app.start();
+    const app = await startApp(db, team);
     try {
       out.subscribersDatabase = db.mode;
       const runnerSql = await connect(db.url, { max: 2 });

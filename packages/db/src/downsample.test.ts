@@ -9,10 +9,9 @@ import {
   downsampleMetrics,
   type MetricBucket,
   readFloat8Array,
-  SUMMARY_BASE_LEVEL,
   topLevel,
 } from './downsample';
-import { ingestMetrics, type MetricPoint, truncateMetricsAfter } from './metrics';
+import { ingestMetrics, type MetricPoint, SUMMARY_BASE_LEVEL, truncateMetricsAfter } from './metrics';
 import { createTestDatabase, seedRuns, type TestDatabase } from './testing';
 
 let db: TestDatabase;

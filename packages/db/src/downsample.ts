@@ -10,7 +10,7 @@
  */
 import type { Sql } from './connect';
 import { pgMax, pgMin } from './float-order';
-import { MetricInputError } from './metrics';
+import { MetricInputError, SUMMARY_BASE_LEVEL } from './metrics';
 
 /** One downsampling bucket: the extremes and the last value, so a one-step spike is never averaged away. */
 export interface MetricBucket {
@@ -79,8 +79,6 @@ export interface Downsampled {
   runs: Map<string, MetricColumns>;
 }
 
-/** Lowest level kept in `metric_summaries`; narrower buckets are aggregated from the points. */
-export const SUMMARY_BASE_LEVEL = 4;
 /** Levels kept: 4, 6, 8, … (each block holds up to four of the level below). */
 const isStored = (level: number) => level >= SUMMARY_BASE_LEVEL && level % 2 === 0;
 /** Most buckets one call may ask for. */
@@ -302,7 +300,9 @@ export async function downsampleMetrics(
 ): Promise<Downsampled> {
   const buckets = options.buckets ?? 1000;
   if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS)
-    throw new MetricInputError(`buckets must be an integer from 1 to 100,000, got ${buckets}`);
+    throw new MetricInputError(
+      `buckets must be an integer from 1 to ${MAX_BUCKETS.toLocaleString('en-US')}, got ${buckets}`,
+    );
   for (const [name, v] of [
     ['from', options.from],
     ['to', options.to],

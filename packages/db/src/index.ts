@@ -42,13 +42,11 @@ export {
   TERMINAL_STATUSES,
 } from './domain';
 export {
-  bucketLevel,
   bucketsOf,
   type Downsampled,
   type DownsampleOptions,
   downsampleMetric,
   downsampleMetrics,
-  MAX_BUCKETS,
   type MetricBucket,
   type MetricColumns,
 } from './downsample';

@@ -62,8 +62,9 @@ function validate(points: readonly MetricPoint[]): void {
   }
 }
 
-/** Steps per level-4 block of the summaries (migration 0006). */
-const BASE_BLOCK = 16;
+/** Lowest level kept in `metric_summaries` (migration 0006): its blocks are 2^4 = 16 steps. */
+export const SUMMARY_BASE_LEVEL = 4;
+const BASE_BLOCK = 2 ** SUMMARY_BASE_LEVEL;
 
 /**
  * The batch's level-4 summary blocks (points already unique per key and step): what basin_ingest_metric_points
